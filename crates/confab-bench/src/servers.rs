@@ -1,0 +1,166 @@
+//! The two servers under load: Confab on a fresh store, and a bare axum baseline that answers
+//! the same paths with constant bodies copied byte for byte from Confab's answers.
+
+use std::net::SocketAddr;
+
+use anyhow::{bail, Context};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use confab_api::{ApiConfig, AppState};
+use confab_domain::clock::system_now;
+use confab_store::{bootstrap, Store};
+use sqlx::{Connection, Executor};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The access token the benchmark's workspace accepts.
+pub const TOKEN: &str = "confab-bench-token";
+
+/// A fresh database for one run: a SQLite file in a temporary directory, or a fresh schema in
+/// a PostgreSQL database (dropped at the end).
+pub struct Database {
+    pub url: String,
+    /// What the report calls the backend.
+    pub label: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl Database {
+    pub async fn create(base: Option<&str>) -> anyhow::Result<Self> {
+        match base {
+            None => Self::sqlite(),
+            Some(url) if url.starts_with("sqlite:") => Ok(Self {
+                url: url.to_owned(),
+                label: "SQLite (given URL)".into(),
+                _dir: None,
+                postgres: None,
+            }),
+            Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+                Self::postgres(url).await
+            }
+            Some(_) => bail!("--database-url must start with sqlite: or postgres:"),
+        }
+    }
+
+    fn sqlite() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+        let url = format!("sqlite://{}/confab.db?mode=rwc", dir.path().display());
+        Ok(Self {
+            url,
+            label: "SQLite (file in a temporary directory, WAL)".into(),
+            _dir: Some(dir),
+            postgres: None,
+        })
+    }
+
+    async fn postgres(base: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let schema = format!("confab_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::AnyConnection::connect(base)
+            .await
+            .context("cannot connect to the PostgreSQL database")?;
+        conn.execute(format!("CREATE SCHEMA {schema}").as_str())
+            .await
+            .context("cannot create the benchmark schema")?;
+        conn.close().await?;
+        let separator = if base.contains('?') { '&' } else { '?' };
+        Ok(Self {
+            url: format!("{base}{separator}options=-c%20search_path%3D{schema}"),
+            label: format!("PostgreSQL (fresh schema {schema})"),
+            _dir: None,
+            postgres: Some((base.to_owned(), schema)),
+        })
+    }
+
+    /// Drops the PostgreSQL schema, if one was made; the SQLite directory goes with the value.
+    pub async fn cleanup(&self) -> anyhow::Result<()> {
+        if let Some((base, schema)) = &self.postgres {
+            let mut conn = sqlx::AnyConnection::connect(base).await?;
+            conn.execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
+                .await
+                .context("cannot drop the benchmark schema")?;
+            conn.close().await?;
+        }
+        Ok(())
+    }
+}
+
+/// A server spawned on the current runtime, serving until [`Running::stop`].
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    pub async fn stop(self) -> anyhow::Result<()> {
+        // The server may already have stopped; the join below reports why.
+        let _ = self.stop.send(());
+        self.task.await.context("server task panicked")??;
+        Ok(())
+    }
+}
+
+/// Serves `router` on 127.0.0.1 (any port) the way `confab serve` does: `axum::serve` with the
+/// client's address available to handlers.
+async fn spawn(router: Router) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot listen on 127.0.0.1")?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Running { addr, stop, task })
+}
+
+/// Confab on `url`: migrated, with the default workspace, the demo data (so the owner is in
+/// a team and `team_ids` is not empty) and [`TOKEN`]. Rate limiting is off; everything else
+/// (the auth cache included) is at its default.
+pub async fn start_confab(url: &str) -> anyhow::Result<(Running, Store)> {
+    let store = Store::connect(url)
+        .await
+        .context("cannot open the benchmark database")?;
+    store.migrate().await.context("migration failed")?;
+    let boot = bootstrap::ensure_default_workspace(&store, Some(TOKEN), system_now()).await?;
+    bootstrap::seed_demo(&store, &boot.workspace, system_now()).await?;
+    let config = ApiConfig {
+        rate_limit: None,
+        ..ApiConfig::default()
+    };
+    let state = AppState::new(store.clone(), config);
+    let running = spawn(confab_api::app(state)).await?;
+    Ok((running, store))
+}
+
+/// A body to answer with, and its content type.
+#[derive(Clone)]
+pub struct Canned {
+    pub body: Bytes,
+    pub content_type: HeaderValue,
+}
+
+fn canned_handler(canned: Canned) -> axum::routing::MethodRouter {
+    get(move || {
+        let canned = canned.clone();
+        async move { ([(CONTENT_TYPE, canned.content_type)], canned.body) }
+    })
+}
+
+/// The baseline: bare axum handlers on the same routes, answering constant bodies.
+pub async fn start_baseline(admin: Canned, me: Canned) -> anyhow::Result<Running> {
+    let router = Router::new()
+        .route("/admins/{id}", canned_handler(admin))
+        .route("/me", canned_handler(me));
+    spawn(router).await
+}

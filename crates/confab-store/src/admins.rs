@@ -1,0 +1,139 @@
+//! Admins of a workspace.
+
+use std::collections::HashMap;
+
+use confab_domain::models::{Admin, AwayUpdate};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::scope::{Conn, Scope, WriteTx};
+use crate::StoreError;
+
+const COLUMNS: &str = "id, name, email, email_verified, job_title, avatar_url, has_inbox_seat, \
+     away_mode_enabled, away_mode_reassign, away_status_reason_id, created_at";
+
+fn admin_from_row(row: &AnyRow) -> Result<Admin, sqlx::Error> {
+    Ok(Admin {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        email_verified: crate::flag(row, "email_verified")?,
+        job_title: row.try_get("job_title")?,
+        avatar_url: row.try_get("avatar_url")?,
+        has_inbox_seat: crate::flag(row, "has_inbox_seat")?,
+        away_mode_enabled: crate::flag(row, "away_mode_enabled")?,
+        away_mode_reassign: crate::flag(row, "away_mode_reassign")?,
+        away_status_reason_id: row.try_get("away_status_reason_id")?,
+        team_ids: Vec::new(),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// A new admin, as the bootstrap and the demo seed create them.
+#[derive(Debug, Clone)]
+pub struct NewAdmin<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub job_title: Option<&'a str>,
+    pub has_inbox_seat: bool,
+    pub created_at: i64,
+}
+
+impl<C: Conn> Scope<C> {
+    /// The admin with this id, with its team ids.
+    pub async fn admin(&mut self, id: i64) -> Result<Option<Admin>, StoreError> {
+        let (ws, conn) = self.parts();
+        let sql = format!("SELECT {COLUMNS} FROM admins WHERE workspace_id = $1 AND id = $2");
+        let Some(row) = sqlx::query(&sql)
+            .bind(ws)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut admin = admin_from_row(&row)?;
+        admin.team_ids = sqlx::query_scalar(
+            "SELECT team_id FROM team_members WHERE workspace_id = $1 AND admin_id = $2 \
+             ORDER BY team_id",
+        )
+        .bind(ws)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(Some(admin))
+    }
+
+    /// Every admin of the workspace, oldest first, with team ids (two queries in all).
+    pub async fn admins(&mut self) -> Result<Vec<Admin>, StoreError> {
+        let (ws, conn) = self.parts();
+        let sql = format!("SELECT {COLUMNS} FROM admins WHERE workspace_id = $1 ORDER BY id");
+        let rows = sqlx::query(&sql).bind(ws).fetch_all(&mut *conn).await?;
+        let mut memberships: HashMap<i64, Vec<i64>> = HashMap::new();
+        let pairs: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT admin_id, team_id FROM team_members WHERE workspace_id = $1 \
+             ORDER BY team_id",
+        )
+        .bind(ws)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (admin_id, team_id) in pairs {
+            memberships.entry(admin_id).or_default().push(team_id);
+        }
+        rows.iter()
+            .map(|row| {
+                let mut admin = admin_from_row(row)?;
+                admin.team_ids = memberships.remove(&admin.id).unwrap_or_default();
+                Ok(admin)
+            })
+            .collect()
+    }
+
+    /// The admin with this email, if any.
+    pub async fn admin_by_email(&mut self, email: &str) -> Result<Option<i64>, StoreError> {
+        let (ws, conn) = self.parts();
+        Ok(
+            sqlx::query_scalar("SELECT id FROM admins WHERE workspace_id = $1 AND email = $2")
+                .bind(ws)
+                .bind(email)
+                .fetch_optional(&mut *conn)
+                .await?,
+        )
+    }
+}
+
+impl Scope<WriteTx> {
+    /// Adds an admin and returns its id.
+    pub async fn insert_admin(&mut self, admin: &NewAdmin<'_>) -> Result<i64, StoreError> {
+        let (ws, conn) = self.parts();
+        Ok(sqlx::query_scalar(
+            "INSERT INTO admins (workspace_id, name, email, job_title, has_inbox_seat, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(ws)
+        .bind(admin.name)
+        .bind(admin.email)
+        .bind(admin.job_title)
+        .bind(i64::from(admin.has_inbox_seat))
+        .bind(admin.created_at)
+        .fetch_one(&mut *conn)
+        .await?)
+    }
+
+    /// Sets an admin's away status; `false` if no such admin.
+    pub async fn set_away(&mut self, id: i64, update: AwayUpdate) -> Result<bool, StoreError> {
+        let (ws, conn) = self.parts();
+        let result = sqlx::query(
+            "UPDATE admins SET away_mode_enabled = $3, away_mode_reassign = $4, \
+             away_status_reason_id = $5 WHERE workspace_id = $1 AND id = $2",
+        )
+        .bind(ws)
+        .bind(id)
+        .bind(i64::from(update.away_mode_enabled))
+        .bind(i64::from(update.away_mode_reassign))
+        .bind(update.away_status_reason_id)
+        .execute(&mut *conn)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,100 @@
+//! First start and the demo dataset.
+//!
+//! An empty store gets one workspace that looks like a fresh Intercom workspace. The demo
+//! dataset (`confab seed demo`, `serve --demo`) adds records for trying things out and for the
+//! SDK tests; it is documented in `docs/demo-data.md` and is safe to apply twice.
+
+use confab_domain::models::{ActivityType, NewActivity, Workspace};
+use serde_json::json;
+
+use crate::admins::NewAdmin;
+use crate::tenancy::NewWorkspace;
+use crate::{Store, StoreError};
+
+/// What the first start did.
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    /// The default workspace: the oldest one.
+    pub workspace: Workspace,
+    /// A token generated because the store was empty and none was configured; shown once.
+    pub generated_token: Option<String>,
+}
+
+/// Makes sure a default workspace exists, and that `token` (if given) is one of its tokens.
+pub async fn ensure_default_workspace(
+    store: &Store,
+    token: Option<&str>,
+    now: i64,
+) -> Result<Bootstrap, StoreError> {
+    let existing = store.workspaces().await?.into_iter().next();
+    let (workspace, fresh) = match existing {
+        Some(ws) => (ws, false),
+        None => (
+            store
+                .create_workspace(&NewWorkspace::default(), now)
+                .await?,
+            true,
+        ),
+    };
+    let generated_token = match token {
+        Some(token) => {
+            store.ensure_token(&workspace.id, token, now).await?;
+            None
+        }
+        None if fresh => Some(store.create_token(&workspace.id, "default", now).await?.1),
+        None => None,
+    };
+    Ok(Bootstrap {
+        workspace,
+        generated_token,
+    })
+}
+
+/// The demo team's name; the seed is keyed on it so that applying it twice changes nothing.
+pub const DEMO_TEAM: &str = "Support";
+
+/// Adds the demo dataset to a workspace: a second admin with an inbox seat and a team of both
+/// admins. Returns `false` if the workspace already had it.
+pub async fn seed_demo(store: &Store, workspace: &Workspace, now: i64) -> Result<bool, StoreError> {
+    let mut scope = store.write(&workspace.id).await?;
+    if scope.team_by_name(DEMO_TEAM).await?.is_some() {
+        return Ok(false);
+    }
+    let owner = scope
+        .admins()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Corrupt("workspace has no owner".into()))?;
+    let agent = match scope.admin_by_email("alex@example.com").await? {
+        Some(id) => id,
+        None => {
+            scope
+                .insert_admin(&NewAdmin {
+                    name: "Alex Agent",
+                    email: "alex@example.com",
+                    job_title: Some("Support Engineer"),
+                    has_inbox_seat: true,
+                    created_at: now,
+                })
+                .await?
+        }
+    };
+    let team = scope
+        .insert_team(DEMO_TEAM, &[owner.id, agent], now)
+        .await?;
+    scope
+        .log_activity(
+            &NewActivity {
+                admin_id: owner.id,
+                ip: None,
+                activity_type: ActivityType::AppTeamCreation,
+                description: format!("{} created a new team, {DEMO_TEAM}.", owner.name),
+                metadata: json!({ "team": { "id": team, "name": DEMO_TEAM } }),
+            },
+            now,
+        )
+        .await?;
+    scope.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,39 @@
+//! What can go wrong in the store, mapped so that constraint violations become client errors
+//! in one place and everything else stays a server failure.
+
+use confab_domain::{DomainError, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    /// A request-level failure the client must see (unique violation, bad reference…).
+    #[error(transparent)]
+    Client(#[from] DomainError),
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            if db.is_unique_violation() {
+                return Self::Client(DomainError::with_message(
+                    ErrorCode::Conflict,
+                    "A record with these details already exists",
+                ));
+            }
+            if db.is_foreign_key_violation() {
+                return Self::Client(DomainError::with_message(
+                    ErrorCode::ParameterInvalid,
+                    "A referenced record does not exist",
+                ));
+            }
+        }
+        Self::Database(err)
+    }
+}

@@ -1,0 +1,16 @@
+//! The API test suite: every test drives a fresh server through HTTP the way clients do, and
+//! every response is checked against the spec of the version asked for.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails by panicking, with the failing value"
+)]
+
+mod admins;
+mod auth;
+mod coverage;
+mod errors;
+mod storage;
+mod teams;
+mod versions;

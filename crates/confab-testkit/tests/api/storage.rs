@@ -1,0 +1,47 @@
+use confab_store::Store;
+use confab_testkit::database::TestDatabase;
+
+async fn migrated(db: &TestDatabase) -> Store {
+    let store = Store::connect(db.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+#[tokio::test]
+async fn sqlite_and_postgresql_migrations_end_at_the_same_schema() {
+    let Ok(pg_url) = std::env::var("CONFAB_TEST_DATABASE_URL") else {
+        eprintln!("CONFAB_TEST_DATABASE_URL is not set: comparing SQLite with itself only");
+        let db = TestDatabase::sqlite();
+        let summary = migrated(&db).await.schema_summary().await.unwrap();
+        assert!(summary.columns.contains_key("admins"));
+        return;
+    };
+    let sqlite_db = TestDatabase::sqlite();
+    let pg_db = TestDatabase::postgres(&pg_url).await;
+    let sqlite = migrated(&sqlite_db).await.schema_summary().await.unwrap();
+    let postgres = migrated(&pg_db).await.schema_summary().await.unwrap();
+    assert!(sqlite.columns.len() >= 7, "{sqlite:?}");
+    assert_eq!(sqlite.columns, postgres.columns);
+    assert_eq!(sqlite.indexes, postgres.indexes);
+}
+
+#[tokio::test]
+async fn migrating_twice_changes_nothing() {
+    let db = TestDatabase::create().await;
+    let store = migrated(&db).await;
+    let before = store.schema_summary().await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.schema_summary().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_dropped_write_transaction_leaves_nothing_behind() {
+    let app = confab_testkit::TestApp::new().await;
+    {
+        let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+        scope.insert_team("Ghosts", &[1], 0).await.unwrap();
+        // Dropped without commit, as a failing request's scope is.
+    }
+    let teams = app.get("/teams").send().await;
+    assert_eq!(teams.body["teams"], serde_json::json!([]));
+}

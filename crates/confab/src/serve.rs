@@ -1,0 +1,88 @@
+//! `confab serve`: bootstrap the store, serve until SIGTERM or ctrl-c, then drain.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use confab_api::{app, AppState};
+use confab_domain::clock::system_now;
+use confab_store::bootstrap;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::Config;
+
+pub fn init_tracing(format: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let store = crate::open_store(&config).await?;
+    let boot = bootstrap::ensure_default_workspace(&store, config.token(), system_now()).await?;
+    if let Some(token) = &boot.generated_token {
+        println!(
+            "Created workspace {} ({}).",
+            boot.workspace.id, boot.workspace.name
+        );
+        println!("Its access token is shown only this once; keep it:");
+        println!("{token}");
+    }
+    if config.demo && bootstrap::seed_demo(&store, &boot.workspace, system_now()).await? {
+        tracing::info!(workspace = %boot.workspace.id, "demo data added");
+    }
+    let addr = config.listen_addr()?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!(
+        "Confab listening on http://{local} (workspace {})",
+        boot.workspace.id
+    );
+    tracing::info!(%local, backend = ?store.backend(), "listening");
+    let state = AppState::new(store.clone(), config.api_config()?);
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
+    store.close().await;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
