@@ -8,6 +8,8 @@ pub mod error;
 pub mod ids;
 pub mod models;
 pub mod paging;
+pub mod record;
+pub mod tables;
 pub mod version;
 
 pub use error::{DomainError, ErrorCode};

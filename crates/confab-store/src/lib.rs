@@ -11,8 +11,11 @@ pub mod admins;
 mod away_status_reasons;
 pub mod bootstrap;
 mod error;
+pub mod links;
+pub mod records;
 mod schema;
 mod scope;
+mod sql;
 mod teams;
 pub mod tenancy;
 

@@ -1,0 +1,219 @@
+//! The tables of the record resources, side by side, as the migrations create them
+//! (`confab-store/migrations/*/0002_people.sql`). The generic store code reads and writes
+//! through these; a test in the API suite proves each one matches the database.
+
+use crate::record::relation::{
+    COMPANY_TAG, CONTACT_COMPANY, CONTACT_CUSTOM_OBJECT, CONTACT_SUBSCRIPTION, CONTACT_TAG,
+};
+use crate::record::{flag, int, json, text, IdStyle, Side, Table};
+
+/// Contacts: users, leads, and visitors (role `visitor`, which contact lists leave out).
+pub const CONTACTS: Table = Table {
+    name: "contacts",
+    id_style: IdStyle::Object,
+    columns: &[
+        text("role"),
+        text("external_id"),
+        text("user_id"),
+        text("email"),
+        text("email_domain"),
+        text("phone"),
+        text("formatted_phone"),
+        text("name"),
+        text("pseudonym"),
+        int("owner_id"),
+        text("avatar"),
+        flag("has_hard_bounced"),
+        flag("marked_email_as_spam"),
+        flag("unsubscribed_from_emails"),
+        flag("archived"),
+        flag("blocked"),
+        int("created_at"),
+        int("updated_at"),
+        int("signed_up_at"),
+        int("last_seen_at"),
+        int("last_replied_at"),
+        int("last_contacted_at"),
+        int("last_email_opened_at"),
+        int("last_email_clicked_at"),
+        text("language_override"),
+        text("browser"),
+        text("browser_version"),
+        text("browser_language"),
+        text("os"),
+        text("android_app_name"),
+        text("android_app_version"),
+        text("android_device"),
+        text("android_os_version"),
+        text("android_sdk_version"),
+        int("android_last_seen_at"),
+        text("ios_app_name"),
+        text("ios_app_version"),
+        text("ios_device"),
+        text("ios_os_version"),
+        text("ios_sdk_version"),
+        int("ios_last_seen_at"),
+        text("location_country"),
+        text("location_region"),
+        text("location_city"),
+        text("location_country_code"),
+        text("location_continent_code"),
+        json("social_profiles"),
+        json("custom_attributes"),
+    ],
+    links: &[
+        (CONTACT_TAG, Side::Left),
+        (CONTACT_COMPANY, Side::Left),
+        (CONTACT_SUBSCRIPTION, Side::Left),
+        (CONTACT_CUSTOM_OBJECT, Side::Left),
+    ],
+};
+
+pub const COMPANIES: Table = Table {
+    name: "companies",
+    id_style: IdStyle::Object,
+    columns: &[
+        text("company_id"),
+        text("name"),
+        text("plan"),
+        int("size"),
+        text("website"),
+        text("industry"),
+        int("monthly_spend"),
+        int("session_count"),
+        int("remote_created_at"),
+        int("last_request_at"),
+        int("created_at"),
+        int("updated_at"),
+        json("custom_attributes"),
+    ],
+    links: &[(COMPANY_TAG, Side::Left), (CONTACT_COMPANY, Side::Right)],
+};
+
+/// Tags; `name_key` is the lowercased name, unique per workspace (names are
+/// case-insensitive).
+pub const TAGS: Table = Table {
+    name: "tags",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("name"),
+        text("name_key"),
+        int("created_at"),
+        int("admin_id"),
+    ],
+    links: &[(CONTACT_TAG, Side::Right), (COMPANY_TAG, Side::Right)],
+};
+
+/// Notes on a contact or a company (`subject_type` `contact` | `company`).
+pub const NOTES: Table = Table {
+    name: "notes",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("subject_type"),
+        text("subject_id"),
+        int("admin_id"),
+        text("body"),
+        int("created_at"),
+    ],
+    links: &[],
+};
+
+/// Segments; `query` is the search query (JSON) that defines membership.
+pub const SEGMENTS: Table = Table {
+    name: "segments",
+    id_style: IdStyle::Object,
+    columns: &[
+        text("name"),
+        text("person_type"),
+        json("query"),
+        int("created_at"),
+        int("updated_at"),
+    ],
+    links: &[],
+};
+
+pub const SUBSCRIPTION_TYPES: Table = Table {
+    name: "subscription_types",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("state"),
+        text("consent_type"),
+        json("content_types"),
+        text("name"),
+        text("description"),
+        text("locale"),
+        json("translations"),
+        int("created_at"),
+    ],
+    links: &[(CONTACT_SUBSCRIPTION, Side::Right)],
+};
+
+/// Custom data attributes (the built-in ones are not stored).
+pub const DATA_ATTRIBUTES: Table = Table {
+    name: "data_attributes",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("model"),
+        text("name"),
+        text("label"),
+        text("description"),
+        text("data_type"),
+        json("options"),
+        flag("messenger_writable"),
+        flag("archived"),
+        int("admin_id"),
+        int("created_at"),
+        int("updated_at"),
+    ],
+    links: &[],
+};
+
+/// Data events; unique per (contact, event name, created_at), which is how duplicates are
+/// recognised.
+pub const DATA_EVENTS: Table = Table {
+    name: "data_events",
+    id_style: IdStyle::Object,
+    columns: &[
+        text("contact_id"),
+        text("event_name"),
+        int("created_at"),
+        json("metadata"),
+    ],
+    links: &[],
+};
+
+pub const CUSTOM_OBJECT_TYPES: Table = Table {
+    name: "custom_object_types",
+    id_style: IdStyle::Serial,
+    columns: &[text("identifier"), text("name"), int("created_at")],
+    links: &[],
+};
+
+pub const CUSTOM_OBJECT_INSTANCES: Table = Table {
+    name: "custom_object_instances",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("type_identifier"),
+        text("external_id"),
+        int("external_created_at"),
+        int("external_updated_at"),
+        json("custom_attributes"),
+        int("created_at"),
+        int("updated_at"),
+    ],
+    links: &[(CONTACT_CUSTOM_OBJECT, Side::Right)],
+};
+
+/// Every record table, for the test that compares them with the database.
+pub const ALL: &[Table] = &[
+    CONTACTS,
+    COMPANIES,
+    TAGS,
+    NOTES,
+    SEGMENTS,
+    SUBSCRIPTION_TYPES,
+    DATA_ATTRIBUTES,
+    DATA_EVENTS,
+    CUSTOM_OBJECT_TYPES,
+    CUSTOM_OBJECT_INSTANCES,
+];

@@ -1,0 +1,392 @@
+//! Generic storage for every resource described by a [`Table`]: find, page, count, insert,
+//! update, delete. Resource modules add only what is particular to them.
+
+use confab_domain::ids;
+use confab_domain::paging::{CursorRequest, KeyPart, Page};
+use confab_domain::record::{Column, ColumnType, IdStyle, Record, Table};
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::scope::{Conn, Scope, WriteTx};
+use crate::sql::{Arg, Sql};
+use crate::StoreError;
+
+/// A condition on a record list. Columns are checked against the table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// `column = value`; `null` matches NULL.
+    Eq(&'static str, Value),
+    /// `column <> value` (NULLs excluded); `null` matches NOT NULL.
+    NotEq(&'static str, Value),
+    /// The record is the left side of a link of `relation` to `right_id`.
+    HasLink {
+        relation: &'static str,
+        right_id: String,
+    },
+    /// The record is the right side of a link of `relation` from `left_id`.
+    LinkedFrom {
+        relation: &'static str,
+        left_id: String,
+    },
+}
+
+/// The order a list is paged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    OldestFirst,
+    NewestFirst,
+}
+
+fn column_of(table: &Table, name: &str) -> Result<Column, StoreError> {
+    table
+        .column(name)
+        .ok_or_else(|| StoreError::Corrupt(format!("{} has no column {name}", table.name)))
+}
+
+fn select_list(table: &Table) -> String {
+    let mut list = String::from("seq, id");
+    for column in table.columns {
+        list.push_str(", ");
+        list.push_str(column.name);
+    }
+    list
+}
+
+/// Turns a row selected with [`select_list`] into a record.
+fn record_from_row(table: &Table, row: &AnyRow) -> Result<Record, StoreError> {
+    let mut record = Record::new();
+    record.insert("seq".into(), Value::from(row.try_get::<i64, _>("seq")?));
+    record.insert("id".into(), Value::from(row.try_get::<String, _>("id")?));
+    for column in table.columns {
+        let name = column.name;
+        let value = match column.ty {
+            ColumnType::Text => row
+                .try_get::<Option<String>, _>(name)?
+                .map_or(Value::Null, Value::from),
+            ColumnType::Int => row
+                .try_get::<Option<i64>, _>(name)?
+                .map_or(Value::Null, Value::from),
+            ColumnType::Bool => row
+                .try_get::<Option<i64>, _>(name)?
+                .map_or(Value::Null, |v| Value::Bool(v != 0)),
+            ColumnType::Float => row
+                .try_get::<Option<f64>, _>(name)?
+                .map_or(Value::Null, Value::from),
+            ColumnType::Json => match row.try_get::<Option<String>, _>(name)? {
+                None => Value::Null,
+                Some(text) => serde_json::from_str(&text).map_err(|e| {
+                    StoreError::Corrupt(format!("{}.{name} is not JSON: {e}", table.name))
+                })?,
+            },
+        };
+        record.insert(name.into(), value);
+    }
+    Ok(record)
+}
+
+/// Appends ` AND …` for each filter, with `alias` the table's name in the statement.
+fn push_filters(sql: &mut Sql, table: &Table, filters: &[Filter]) -> Result<(), StoreError> {
+    for filter in filters {
+        match filter {
+            Filter::Eq(name, Value::Null) => {
+                column_of(table, name)?;
+                sql.push(" AND ").push(name).push(" IS NULL");
+            }
+            Filter::Eq(name, value) => {
+                let column = column_of(table, name)?;
+                sql.push(" AND ")
+                    .push(name)
+                    .push(" = ")
+                    .arg(Arg::for_column(column, value)?);
+            }
+            Filter::NotEq(name, Value::Null) => {
+                column_of(table, name)?;
+                sql.push(" AND ").push(name).push(" IS NOT NULL");
+            }
+            Filter::NotEq(name, value) => {
+                let column = column_of(table, name)?;
+                sql.push(" AND ")
+                    .push(name)
+                    .push(" <> ")
+                    .arg(Arg::for_column(column, value)?);
+            }
+            Filter::HasLink { relation, right_id } => {
+                sql.push(" AND EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
+                    .push(table.name)
+                    .push(".workspace_id AND l.relation = ")
+                    .text_arg(relation)
+                    .push(" AND l.left_id = ")
+                    .push(table.name)
+                    .push(".id AND l.right_id = ")
+                    .text_arg(right_id)
+                    .push(")");
+            }
+            Filter::LinkedFrom { relation, left_id } => {
+                sql.push(" AND EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
+                    .push(table.name)
+                    .push(".workspace_id AND l.relation = ")
+                    .text_arg(relation)
+                    .push(" AND l.right_id = ")
+                    .push(table.name)
+                    .push(".id AND l.left_id = ")
+                    .text_arg(left_id)
+                    .push(")");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn base_select(table: &Table, ws: &str) -> Sql {
+    let mut sql = Sql::new(format!(
+        "SELECT {} FROM {} WHERE workspace_id = ",
+        select_list(table),
+        table.name
+    ));
+    sql.text_arg(ws);
+    sql
+}
+
+impl<C: Conn> Scope<C> {
+    /// The record with this public id.
+    pub async fn record(&mut self, table: &Table, id: &str) -> Result<Option<Record>, StoreError> {
+        self.record_where(table, &[Filter::Eq("id", Value::from(id))])
+            .await
+    }
+
+    /// The first record (oldest) matching every filter.
+    pub async fn record_where(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+    ) -> Result<Option<Record>, StoreError> {
+        let (ws, conn) = self.parts();
+        let mut sql = base_select(table, ws);
+        push_filters(&mut sql, table, filters)?;
+        sql.push(" ORDER BY seq LIMIT 1");
+        let row = sql.query().fetch_optional(&mut *conn).await?;
+        row.map(|row| record_from_row(table, &row)).transpose()
+    }
+
+    /// Every record matching the filters, in insertion order. For small sets only (tags,
+    /// segments, data attributes); paged lists use [`Scope::record_page`].
+    pub async fn records(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+    ) -> Result<Vec<Record>, StoreError> {
+        let (ws, conn) = self.parts();
+        let mut sql = base_select(table, ws);
+        push_filters(&mut sql, table, filters)?;
+        sql.push(" ORDER BY seq");
+        let rows = sql.query().fetch_all(&mut *conn).await?;
+        rows.iter().map(|row| record_from_row(table, row)).collect()
+    }
+
+    /// The records with these ids, in the order of `ids` (unknown ids are skipped).
+    pub async fn records_by_ids(
+        &mut self,
+        table: &Table,
+        ids: &[String],
+    ) -> Result<Vec<Record>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (ws, conn) = self.parts();
+        let mut sql = base_select(table, ws);
+        sql.push(" AND id IN (");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.text_arg(id);
+        }
+        sql.push(")");
+        let rows = sql.query().fetch_all(&mut *conn).await?;
+        let mut by_id: std::collections::HashMap<String, Record> = rows
+            .iter()
+            .map(|row| {
+                let record = record_from_row(table, row)?;
+                Ok((confab_domain::record::id_of(&record).to_owned(), record))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// How many records match the filters.
+    pub async fn count_records(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+    ) -> Result<u64, StoreError> {
+        let (ws, conn) = self.parts();
+        let mut sql = Sql::new(format!(
+            "SELECT COUNT(*) FROM {} WHERE workspace_id = ",
+            table.name
+        ));
+        sql.text_arg(ws);
+        push_filters(&mut sql, table, filters)?;
+        let count: i64 = sql.query().fetch_one(&mut *conn).await?.try_get(0)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// One page of the records matching the filters, by keyset on `seq`, so rows inserted
+    /// while a client pages neither repeat nor vanish.
+    pub async fn record_page(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+        order: Order,
+        request: &CursorRequest,
+    ) -> Result<Page<Record>, StoreError> {
+        let total = self.count_records(table, filters).await?;
+        let (ws, conn) = self.parts();
+        let mut sql = base_select(table, ws);
+        push_filters(&mut sql, table, filters)?;
+        if let Some(cursor) = &request.after {
+            let [after] = cursor.int_key::<1>()?;
+            sql.push(match order {
+                Order::OldestFirst => " AND seq > ",
+                Order::NewestFirst => " AND seq < ",
+            })
+            .int_arg(after);
+        }
+        sql.push(match order {
+            Order::OldestFirst => " ORDER BY seq LIMIT ",
+            Order::NewestFirst => " ORDER BY seq DESC LIMIT ",
+        })
+        .int_arg(request.fetch_limit());
+        let rows = sql.query().fetch_all(&mut *conn).await?;
+        let records = rows
+            .iter()
+            .map(|row| record_from_row(table, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_overfetch(records, request, total, |r| {
+            vec![KeyPart::Int(
+                confab_domain::record::int_of(r, "seq").unwrap_or_default(),
+            )]
+        }))
+    }
+
+    /// A page of records by page number (`LIMIT`/`OFFSET`), for the lists Intercom pages that
+    /// way.
+    pub async fn record_offset_page(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+        order: Order,
+        request: confab_domain::paging::PageNumberRequest,
+    ) -> Result<Page<Record>, StoreError> {
+        let total = self.count_records(table, filters).await?;
+        let (ws, conn) = self.parts();
+        let mut sql = base_select(table, ws);
+        push_filters(&mut sql, table, filters)?;
+        sql.push(match order {
+            Order::OldestFirst => " ORDER BY seq LIMIT ",
+            Order::NewestFirst => " ORDER BY seq DESC LIMIT ",
+        })
+        .int_arg(request.limit())
+        .push(" OFFSET ")
+        .int_arg(request.offset());
+        let rows = sql.query().fetch_all(&mut *conn).await?;
+        let records = rows
+            .iter()
+            .map(|row| record_from_row(table, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_offset(records, request, total))
+    }
+}
+
+impl Scope<WriteTx> {
+    /// Stores a new record with the given column values (others take their defaults) and
+    /// returns it as stored, with its new id.
+    pub async fn insert_record(
+        &mut self,
+        table: &Table,
+        values: &Record,
+        now: i64,
+    ) -> Result<Record, StoreError> {
+        let object_id = ids::object_id(now);
+        let (ws, conn) = self.parts();
+        let mut columns = String::from("workspace_id, id");
+        let mut args = Vec::new();
+        for (name, value) in values {
+            let column = column_of(table, name)?;
+            if matches!(column.name, "id" | "seq") {
+                continue;
+            }
+            columns.push_str(", ");
+            columns.push_str(column.name);
+            args.push(Arg::for_column(column, value)?);
+        }
+        let mut full = Sql::new(format!("INSERT INTO {} ({columns}) VALUES (", table.name));
+        full.text_arg(ws).push(", ").text_arg(&object_id);
+        for arg in args {
+            full.push(", ").arg(arg);
+        }
+        full.push(") RETURNING seq");
+        let seq: i64 = full.query().fetch_one(&mut *conn).await?.try_get(0)?;
+        if table.id_style == IdStyle::Serial {
+            let mut update = Sql::new(format!("UPDATE {} SET id = ", table.name));
+            update
+                .text_arg(&seq.to_string())
+                .push(" WHERE seq = ")
+                .int_arg(seq);
+            update.query().execute(&mut *conn).await?;
+        }
+        let mut found = Sql::new(format!(
+            "SELECT {} FROM {} WHERE seq = ",
+            select_list(table),
+            table.name
+        ));
+        found.int_arg(seq);
+        let row = found.query().fetch_one(&mut *conn).await?;
+        record_from_row(table, &row)
+    }
+
+    /// Sets the given columns of the record with this id; `false` if there is none.
+    pub async fn update_record(
+        &mut self,
+        table: &Table,
+        id: &str,
+        values: &Record,
+    ) -> Result<bool, StoreError> {
+        let (ws, conn) = self.parts();
+        let mut sql = Sql::new(format!("UPDATE {} SET ", table.name));
+        let mut first = true;
+        for (name, value) in values {
+            let column = column_of(table, name)?;
+            if matches!(column.name, "id" | "seq") {
+                continue;
+            }
+            if !first {
+                sql.push(", ");
+            }
+            first = false;
+            sql.push(column.name)
+                .push(" = ")
+                .arg(Arg::for_column(column, value)?);
+        }
+        if first {
+            return Ok(self.record(table, id).await?.is_some());
+        }
+        sql.push(" WHERE workspace_id = ")
+            .text_arg(ws)
+            .push(" AND id = ")
+            .text_arg(id);
+        Ok(sql.query().execute(&mut *conn).await?.rows_affected() == 1)
+    }
+
+    /// Deletes the record with this id and its links (of the table's relations); `false` if there is
+    /// none.
+    pub async fn delete_record(&mut self, table: &Table, id: &str) -> Result<bool, StoreError> {
+        for (relation, side) in table.links {
+            self.remove_links(relation, *side, id).await?;
+        }
+        let (ws, conn) = self.parts();
+        let mut sql = Sql::new(format!("DELETE FROM {} WHERE workspace_id = ", table.name));
+        sql.text_arg(ws).push(" AND id = ").text_arg(id);
+        Ok(sql.query().execute(&mut *conn).await?.rows_affected() == 1)
+    }
+}

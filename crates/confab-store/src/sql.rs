@@ -1,0 +1,96 @@
+//! A statement under construction with its bound arguments, for the generic record and link
+//! queries. Identifiers come only from static table descriptions; every value is bound.
+
+use confab_domain::record::{Column, ColumnType};
+use serde_json::Value;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+use crate::StoreError;
+
+/// One bound argument.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arg {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Float(Option<f64>),
+}
+
+impl Arg {
+    /// The argument that stores `value` in `column`, or an error naming the column when the
+    /// value has the wrong JSON type (callers validate input first, so this is a bug guard).
+    pub(crate) fn for_column(column: Column, value: &Value) -> Result<Self, StoreError> {
+        let mismatch = || {
+            StoreError::Corrupt(format!(
+                "value {value} does not fit column {} ({:?})",
+                column.name, column.ty
+            ))
+        };
+        Ok(match (column.ty, value) {
+            (ColumnType::Text, Value::Null) => Arg::Text(None),
+            (ColumnType::Text, Value::String(s)) => Arg::Text(Some(s.clone())),
+            (ColumnType::Int | ColumnType::Bool, Value::Null) => Arg::Int(None),
+            (ColumnType::Int, Value::Number(n)) => Arg::Int(Some(n.as_i64().ok_or_else(mismatch)?)),
+            (ColumnType::Bool, Value::Bool(b)) => Arg::Int(Some(i64::from(*b))),
+            (ColumnType::Float, Value::Null) => Arg::Float(None),
+            (ColumnType::Float, Value::Number(n)) => {
+                Arg::Float(Some(n.as_f64().ok_or_else(mismatch)?))
+            }
+            (ColumnType::Json, Value::Null) => Arg::Text(None),
+            (ColumnType::Json, other) => Arg::Text(Some(other.to_string())),
+            _ => return Err(mismatch()),
+        })
+    }
+}
+
+/// SQL text with `$n` placeholders and the arguments they stand for.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub(crate) fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends raw SQL (identifiers and keywords only, never input).
+    pub(crate) fn push(&mut self, sql: &str) -> &mut Self {
+        self.text.push_str(sql);
+        self
+    }
+
+    /// Binds `arg` and appends its placeholder.
+    pub(crate) fn arg(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
+        self
+    }
+
+    pub(crate) fn text_arg(&mut self, value: &str) -> &mut Self {
+        self.arg(Arg::Text(Some(value.to_owned())))
+    }
+
+    pub(crate) fn int_arg(&mut self, value: i64) -> &mut Self {
+        self.arg(Arg::Int(Some(value)))
+    }
+
+    /// The statement, ready to run.
+    pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut query = sqlx::query(&self.text);
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(v) => query.bind(v.clone()),
+                Arg::Int(v) => query.bind(*v),
+                Arg::Float(v) => query.bind(*v),
+            };
+        }
+        query
+    }
+}
