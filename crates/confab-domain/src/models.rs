@@ -4,11 +4,13 @@
 pub mod activity_log;
 pub mod admin;
 pub mod away_status_reason;
+pub mod data_attribute;
 pub mod team;
 pub mod workspace;
 
 pub use activity_log::{ActivityLog, ActivityType, NewActivity};
 pub use admin::{Admin, AwayUpdate};
 pub use away_status_reason::AwayStatusReason;
+pub use data_attribute::{DataAttribute, DataModel, DataType, NewDataAttribute};
 pub use team::Team;
 pub use workspace::{Workspace, WorkspaceId};
