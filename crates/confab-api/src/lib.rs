@@ -7,9 +7,11 @@
 //! cursors). Resource modules under [`resources`] hold only what is particular to them.
 
 pub mod coverage;
+pub mod embed;
 pub mod error;
 pub mod extract;
 pub mod gate;
+pub mod input;
 pub mod paging;
 pub mod rate_limit;
 pub mod render;
