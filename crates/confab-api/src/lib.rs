@@ -7,6 +7,7 @@
 //! cursors). Resource modules under [`resources`] hold only what is particular to them.
 
 pub mod coverage;
+pub mod custom_attributes;
 pub mod embed;
 pub mod error;
 pub mod extract;
