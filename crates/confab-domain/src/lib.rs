@@ -8,6 +8,7 @@ pub mod error;
 pub mod ids;
 pub mod models;
 pub mod paging;
+pub mod search;
 pub mod version;
 
 pub use error::{DomainError, ErrorCode};

@@ -56,7 +56,11 @@ async fn older_enum_versions_are_served_as_2_11() {
 async fn preview_is_served_as_unstable() {
     let app = TestApp::with_demo().await;
     let team = app.get("/teams/1").version_header("Preview").send().await;
-    assert!(team.body.get("distribution_method").is_none(), "{}", team.body);
+    assert!(
+        team.body.get("distribution_method").is_none(),
+        "{}",
+        team.body
+    );
     let res = app
         .get("/away_status_reasons")
         .version_header("Preview")
