@@ -13,6 +13,7 @@ pub mod bootstrap;
 mod error;
 mod schema;
 mod scope;
+pub mod search;
 mod teams;
 pub mod tenancy;
 
