@@ -16,6 +16,7 @@ pub mod links;
 pub mod records;
 mod schema;
 mod scope;
+pub mod search;
 mod sql;
 mod teams;
 pub mod tenancy;
