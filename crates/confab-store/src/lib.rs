@@ -16,6 +16,7 @@ pub mod records;
 mod schema;
 mod scope;
 mod sql;
+pub mod tags;
 mod teams;
 pub mod tenancy;
 

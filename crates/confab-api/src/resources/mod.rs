@@ -2,6 +2,10 @@
 
 pub mod admins;
 pub mod away_status_reasons;
+pub mod notes;
+pub mod subjects;
+pub mod subscription_types;
+pub mod tags;
 pub mod teams;
 
 use axum::Router;
@@ -15,6 +19,9 @@ pub fn routes() -> Router<AppState> {
         .merge(admins::routes())
         .merge(teams::routes())
         .merge(away_status_reasons::routes())
+        .merge(tags::routes())
+        .merge(notes::routes())
+        .merge(subscription_types::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as
