@@ -1,9 +1,9 @@
 //! Subscription types and a contact's subscriptions: `GET /subscription_types`,
 //! `GET`/`POST /contacts/{id}/subscriptions`, `DELETE /contacts/{id}/subscriptions/{subscription_id}`.
 //!
-//! A contact's subscription is a `contact_subscription` link whose `meta` holds the
-//! `consent_type` it was set with. Attaching an opt-in type opts the contact in; attaching an
-//! opt-out type opts them out. Only types the contact has explicitly configured are listed.
+//! A contact's subscription is a `contact_subscription` link whose `meta` holds its effect as
+//! a `consent_type`: attaching an opt-in type opts the contact in (`opt_in`), attaching an
+//! opt-out type opts them out (`opt_out`). Only types the contact has explicitly configured are listed.
 
 use std::collections::HashMap;
 
@@ -122,10 +122,10 @@ fn body_id(body: &Map<String, Value>) -> ApiResult<String> {
     }
 }
 
-fn consent_type(body: &Map<String, Value>) -> ApiResult<&'static str> {
+/// Checks the body's `consent_type`: required, `opt_in` or `opt_out`.
+fn consent_type(body: &Map<String, Value>) -> ApiResult<()> {
     match required_str(body, "consent_type")? {
-        "opt_in" => Ok("opt_in"),
-        "opt_out" => Ok("opt_out"),
+        "opt_in" | "opt_out" => Ok(()),
         _ => Err(ApiError::with_message(
             ErrorCode::ParameterInvalid,
             "consent_type must be opt_in or opt_out",
@@ -141,11 +141,13 @@ async fn attach(
     Json(body): Json<Map<String, Value>>,
 ) -> ApiResult<axum::Json<Value>> {
     let type_id = body_id(&body)?;
-    let consent = consent_type(&body)?;
+    consent_type(&body)?;
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let contact = contact_or_404(&mut scope, &id).await?;
     let subscription = type_or_404(&mut scope, &type_id).await?;
-    let meta = json!({ "consent_type": consent });
+    // The effect follows the type, whatever the body says: an opt-in type opts the contact
+    // in, an opt-out type opts them out (docs/decisions/0013).
+    let meta = json!({ "consent_type": text_of(&subscription, "consent_type") });
     scope
         .put_link(
             CONTACT_SUBSCRIPTION,

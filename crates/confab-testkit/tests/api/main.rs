@@ -12,5 +12,6 @@ mod auth;
 mod coverage;
 mod errors;
 mod storage;
+mod tags_notes;
 mod teams;
 mod versions;

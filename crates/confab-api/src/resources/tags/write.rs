@@ -110,7 +110,7 @@ async fn rename(scope: &mut WriteScope, id: &Value, name: &str) -> ApiResult<Rec
     let values = json!({ "name": name.trim(), "name_key": tag_name_key(name) });
     let values = values.as_object().cloned().unwrap_or_default();
     scope.update_record(&TAGS, id_of(&tag), &values).await?;
-    Ok(tag_or_404(scope, id_of(&tag)).await?)
+    tag_or_404(scope, id_of(&tag)).await
 }
 
 #[derive(Clone, Copy)]
