@@ -2,6 +2,7 @@
 
 pub mod admins;
 pub mod away_status_reasons;
+pub mod contacts;
 pub mod notes;
 pub mod subjects;
 pub mod subscription_types;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admins::routes())
         .merge(teams::routes())
         .merge(away_status_reasons::routes())
+        .merge(contacts::routes())
         .merge(tags::routes())
         .merge(notes::routes())
         .merge(subscription_types::routes())

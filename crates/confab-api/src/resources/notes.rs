@@ -21,7 +21,8 @@ use crate::gate::{since, Ctx};
 use crate::input::required_str;
 use crate::paging::{cursor_pages, cursor_request, PageSize};
 use crate::resources::admins::render_admin;
-use crate::resources::subjects::{company_or_404, contact_or_404, resource_not_found};
+use crate::resources::contacts::find_contact;
+use crate::resources::subjects::{company_or_404, resource_not_found};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -131,7 +132,7 @@ async fn contact_notes(
     Query(params): Query<ListParams>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let subject = ("contact", id_of(&contact));
     Ok(axum::Json(
         note_list(&mut scope, subject, &params, ctx.version).await?,
@@ -193,7 +194,7 @@ async fn create(
     let admin_id = author_id(&body, ctx.principal.admin_id)?;
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let author = match admin_id {
         Some(admin_id) => scope.admin(admin_id).await?,
         None => None,

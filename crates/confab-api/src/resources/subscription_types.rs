@@ -21,7 +21,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::gate::Ctx;
 use crate::input::required_str;
-use crate::resources::subjects::{contact_or_404, resource_not_found};
+use crate::resources::contacts::find_contact;
+use crate::resources::subjects::resource_not_found;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -90,7 +91,7 @@ async fn contact_subscriptions(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let contact_id = id_of(&contact).to_owned();
     let ids: Vec<String> = scope
         .links_of(
@@ -143,7 +144,7 @@ async fn attach(
     let type_id = body_id(&body)?;
     consent_type(&body)?;
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let subscription = type_or_404(&mut scope, &type_id).await?;
     // The effect follows the type, whatever the body says: an opt-in type opts the contact
     // in, an opt-out type opts them out (docs/decisions/0013).
@@ -168,7 +169,7 @@ async fn detach(
     Path((id, subscription_id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let subscription = type_or_404(&mut scope, &subscription_id).await?;
     scope
         .remove_link(CONTACT_SUBSCRIPTION, id_of(&contact), id_of(&subscription))

@@ -24,7 +24,8 @@ use serde_json::{json, Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::gate::Ctx;
-use crate::resources::subjects::{contact_or_404, resource_not_found};
+use crate::resources::contacts::find_contact;
+use crate::resources::subjects::resource_not_found;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -112,7 +113,7 @@ async fn contact_tags(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let contact_id = id_of(&contact).to_owned();
     let links = scope
         .links_of(CONTACT_TAG, Side::Left, std::slice::from_ref(&contact_id))
@@ -146,7 +147,7 @@ async fn tag_contact(
     let tag_id = body_tag_id(&body)?;
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let tag = tag_or_404(&mut scope, &tag_id).await?;
     let (contact_id, tag_id) = (id_of(&contact), id_of(&tag));
     if scope.link(CONTACT_TAG, contact_id, tag_id).await?.is_none() {
@@ -167,7 +168,7 @@ async fn untag_contact(
     Path((id, tag_id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &id).await?;
+    let contact = find_contact(&mut scope, &id).await?;
     let tag = tag_or_404(&mut scope, &tag_id).await?;
     let link = scope
         .link(CONTACT_TAG, id_of(&contact), id_of(&tag))

@@ -17,7 +17,8 @@ use super::{applied_meta, render_tag_basic, tag_or_404};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::gate::Ctx;
-use crate::resources::subjects::{contact_or_404, resource_not_found};
+use crate::resources::contacts::find_contact;
+use crate::resources::subjects::resource_not_found;
 use crate::state::AppState;
 
 /// The longest tag name accepted.
@@ -149,7 +150,7 @@ async fn apply(
     let mut applied = None;
     for target in targets {
         let owner = match subject {
-            Subject::Contact => contact_or_404(scope, target.value).await?,
+            Subject::Contact => find_contact(scope, target.value).await?,
             Subject::Company => company(scope, target).await?,
         };
         let (owner, tag_id) = (id_of(&owner), id_of(&tag));

@@ -5,18 +5,19 @@ mod subscriptions;
 mod tags;
 
 use confab_domain::record::{id_of, Record, Table};
-use confab_domain::tables::{COMPANIES, CONTACTS, SEGMENTS};
+use confab_domain::tables::{COMPANIES, SEGMENTS};
 use confab_testkit::TestApp;
 use serde_json::{json, Value};
 
-/// A new contact (stored directly until `POST /contacts` is served).
+/// A new contact, made through the API like a client would.
 pub async fn contact(app: &TestApp, email: &str) -> String {
-    insert(
-        app,
-        &CONTACTS,
-        json!({ "role": "user", "email": email, "created_at": 1, "updated_at": 1 }),
-    )
-    .await
+    let res = app
+        .post("/contacts")
+        .json(&json!({ "email": email, "role": "user" }))
+        .send()
+        .await;
+    res.assert_status(200);
+    res.body["id"].as_str().unwrap().to_owned()
 }
 
 /// Stores a record straight through the store, for resources another branch serves.
