@@ -1,10 +1,12 @@
 //! Tags, notes and subscription types, and the fixtures they share.
 
+mod embeds;
 mod notes;
 mod subscriptions;
+mod tagging;
 mod tags;
 
-use confab_domain::record::{id_of, Record, Table};
+use confab_domain::record::{id_of, Record, Side, Table};
 use confab_domain::tables::{COMPANIES, SEGMENTS};
 use confab_testkit::TestApp;
 use serde_json::{json, Value};
@@ -62,4 +64,24 @@ pub async fn segment_on_tag(app: &TestApp, name: &str, tag_id: &str) -> String {
 pub async fn count(app: &TestApp, table: &Table) -> u64 {
     let mut scope = app.store.read(&app.workspace.id).await.unwrap();
     scope.count_records(table, &[]).await.unwrap()
+}
+
+/// A tag made with `POST /tags`; its id.
+pub async fn create_tag(app: &TestApp, name: &str) -> String {
+    let res = app
+        .post("/tags")
+        .json(&json!({ "name": name }))
+        .send()
+        .await;
+    res.assert_status(200);
+    res.body["id"].as_str().unwrap().to_owned()
+}
+
+/// How many links of `relation` hold this tag.
+pub async fn links(app: &TestApp, relation: &str, tag_id: &str) -> u64 {
+    let mut scope = app.store.read(&app.workspace.id).await.unwrap();
+    scope
+        .count_links(relation, Side::Right, tag_id)
+        .await
+        .unwrap()
 }
