@@ -22,7 +22,7 @@ use crate::extract::{Json, Path};
 use crate::gate::Ctx;
 use crate::input::required_str;
 use crate::resources::contacts::find_contact;
-use crate::resources::subjects::resource_not_found;
+use crate::resources::subjects::{id_in_body, resource_not_found};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -115,14 +115,6 @@ async fn contact_subscriptions(
     Ok(axum::Json(render_list(&types)))
 }
 
-/// The subscription type id a body names (a string, or a number as some clients send).
-fn body_id(body: &Map<String, Value>) -> ApiResult<String> {
-    match body.get("id") {
-        Some(Value::Number(n)) if n.is_u64() => Ok(n.to_string()),
-        _ => Ok(required_str(body, "id")?.trim().to_owned()),
-    }
-}
-
 /// Checks the body's `consent_type`: required, `opt_in` or `opt_out`.
 fn consent_type(body: &Map<String, Value>) -> ApiResult<()> {
     match required_str(body, "consent_type")? {
@@ -141,7 +133,7 @@ async fn attach(
     Path(id): Path<String>,
     Json(body): Json<Map<String, Value>>,
 ) -> ApiResult<axum::Json<Value>> {
-    let type_id = body_id(&body)?;
+    let type_id = id_in_body(&body, "id")?;
     consent_type(&body)?;
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let contact = find_contact(&mut scope, &id).await?;

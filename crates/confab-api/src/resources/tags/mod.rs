@@ -1,7 +1,7 @@
 //! Tags: `GET /tags`, `POST /tags` (five forms, in [`write`]), `GET /tags/{id}`,
 //! `DELETE /tags/{id}`, and a contact's tags (`GET`/`POST /contacts/{id}/tags`,
 //! `DELETE /contacts/{id}/tags/{tag_id}`). Tag names are case-insensitive. Tagging
-//! conversations and tickets reuses [`tag_or_404`], [`body_tag_id`] and [`render_tag`].
+//! conversations and tickets reuses [`tag_or_404`], [`render_tag`] and [`applied_meta`].
 
 mod render;
 mod write;
@@ -25,7 +25,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::gate::Ctx;
 use crate::resources::contacts::find_contact;
-use crate::resources::subjects::resource_not_found;
+use crate::resources::subjects::{id_in_body, resource_not_found};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -42,21 +42,6 @@ pub async fn tag_or_404<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Re
         .record(&TAGS, id)
         .await?
         .ok_or_else(resource_not_found)
-}
-
-/// The tag id a tagging body names under `id` (a string, or a number as some clients send):
-/// missing is `parameter_not_found`, anything else `parameter_invalid`.
-pub fn body_tag_id(body: &Map<String, Value>) -> ApiResult<String> {
-    match body.get("id") {
-        None | Some(Value::Null) => {
-            Err(ApiError::with_message(ErrorCode::ParameterNotFound, "id is required").field("id"))
-        }
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
-        Some(Value::Number(n)) if n.is_u64() => Ok(n.to_string()),
-        Some(_) => Err(
-            ApiError::with_message(ErrorCode::ParameterInvalid, "id must be a string").field("id"),
-        ),
-    }
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> ApiResult<axum::Json<Value>> {
@@ -144,7 +129,7 @@ async fn tag_contact(
     Path(id): Path<String>,
     Json(body): Json<Map<String, Value>>,
 ) -> ApiResult<axum::Json<Value>> {
-    let tag_id = body_tag_id(&body)?;
+    let tag_id = id_in_body(&body, "id")?;
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let contact = find_contact(&mut scope, &id).await?;
