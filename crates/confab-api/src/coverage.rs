@@ -61,11 +61,9 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/companies/{}", "issue 3 (people)"),
     ("PUT", "/companies/{}", "issue 3 (people)"),
     ("GET", "/companies/{}/contacts", "issue 3 (people)"),
-    ("GET", "/companies/{}/segments", "issue 3 (people)"),
     ("GET", "/contacts/{}/companies", "issue 3 (people)"),
     ("POST", "/contacts/{}/companies", "issue 3 (people)"),
     ("DELETE", "/contacts/{}/companies/{}", "issue 3 (people)"),
-    ("GET", "/contacts/{}/segments", "issue 3 (people)"),
     (
         "GET",
         "/conversations",
@@ -311,8 +309,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/news/newsfeeds/{}", "not yet filed: News"),
     ("GET", "/news/newsfeeds/{}/items", "not yet filed: News"),
     ("POST", "/phone_call_redirects", "not yet filed: Switch"),
-    ("GET", "/segments", "issue 3 (people)"),
-    ("GET", "/segments/{}", "issue 3 (people)"),
     (
         "GET",
         "/ticket_states",

@@ -4,6 +4,7 @@ pub mod admins;
 pub mod away_status_reasons;
 pub mod contacts;
 pub mod notes;
+pub mod segments;
 pub mod subjects;
 pub mod subscription_types;
 pub mod tags;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tags::routes())
         .merge(notes::routes())
         .merge(subscription_types::routes())
+        .merge(segments::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as

@@ -13,6 +13,7 @@ mod contacts;
 mod contacts_search;
 mod coverage;
 mod errors;
+mod segments;
 mod storage;
 mod tags_notes;
 mod teams;
