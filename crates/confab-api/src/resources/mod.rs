@@ -3,7 +3,11 @@
 pub mod admins;
 pub mod away_status_reasons;
 pub mod contacts;
+pub mod notes;
 pub mod segments;
+pub mod subjects;
+pub mod subscription_types;
+pub mod tags;
 pub mod teams;
 
 use axum::Router;
@@ -18,6 +22,9 @@ pub fn routes() -> Router<AppState> {
         .merge(teams::routes())
         .merge(away_status_reasons::routes())
         .merge(contacts::routes())
+        .merge(tags::routes())
+        .merge(notes::routes())
+        .merge(subscription_types::routes())
         .merge(segments::routes())
 }
 
