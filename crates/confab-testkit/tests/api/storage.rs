@@ -70,7 +70,11 @@ async fn every_record_table_description_matches_the_database() {
             };
             // SQLite reports REAL for floats; both are fine.
             let matches = class == expected || (expected == "double precision" && class == "real");
-            assert!(matches, "{}.{} is {class}, described as {expected}", table.name, column.name);
+            assert!(
+                matches,
+                "{}.{} is {class}, described as {expected}",
+                table.name, column.name
+            );
         }
     }
 }
