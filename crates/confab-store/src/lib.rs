@@ -10,6 +10,8 @@ pub mod activity_logs;
 pub mod admins;
 mod away_status_reasons;
 pub mod bootstrap;
+pub mod data_events;
+pub mod dataplane;
 mod error;
 pub mod links;
 pub mod records;

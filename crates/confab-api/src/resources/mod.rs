@@ -2,6 +2,10 @@
 
 pub mod admins;
 pub mod away_status_reasons;
+pub mod custom_objects;
+pub mod data_attributes;
+pub mod data_events;
+mod event_input;
 pub mod teams;
 
 use axum::Router;
@@ -15,6 +19,9 @@ pub fn routes() -> Router<AppState> {
         .merge(admins::routes())
         .merge(teams::routes())
         .merge(away_status_reasons::routes())
+        .merge(data_attributes::routes())
+        .merge(data_events::routes())
+        .merge(custom_objects::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as
