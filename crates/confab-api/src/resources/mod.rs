@@ -6,6 +6,7 @@ pub mod custom_objects;
 pub mod data_attributes;
 pub mod data_events;
 mod event_input;
+pub mod contacts;
 pub mod teams;
 
 use axum::Router;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(data_attributes::routes())
         .merge(data_events::routes())
         .merge(custom_objects::routes())
+        .merge(contacts::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as
