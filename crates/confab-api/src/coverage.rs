@@ -394,7 +394,4 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
         "/tickets/{}/tags/{}",
         "issue 4 (conversations, messages, tickets)",
     ),
-    ("GET", "/visitors", "issue 3 (people)"),
-    ("PUT", "/visitors", "issue 3 (people)"),
-    ("POST", "/visitors/convert", "issue 3 (people)"),
 ];

@@ -1,5 +1,5 @@
 //! Data events: the writes and aggregates the generic record code cannot express — an insert
-//! that ignores duplicates, per-name counts, and moving a contact's events in a merge.
+//! that ignores duplicates, per-name counts, and moving recorded summaries in a merge.
 
 use confab_domain::ids;
 use serde_json::Value;
@@ -77,51 +77,29 @@ impl Scope<WriteTx> {
         Ok(sql.query().execute(&mut *conn).await?.rows_affected() == 1)
     }
 
-    /// Moves every event and event summary of `from` to `to` (a merge). Events `to` already has
-    /// (same name and second) and summaries of names `to` already has are dropped instead.
-    pub async fn move_events(&mut self, from: &str, to: &str) -> Result<(), StoreError> {
-        for (table, key) in [
-            (
-                "data_events",
-                "o.event_name = data_events.event_name AND o.created_at = data_events.created_at",
-            ),
-            (
-                "data_event_summaries",
-                "o.event_name = data_event_summaries.event_name",
-            ),
-        ] {
-            let (ws, conn) = self.parts();
-            let mut update = Sql::new(format!("UPDATE {table} SET contact_id = "));
-            update
-                .text_arg(to)
-                .push(" WHERE workspace_id = ")
-                .text_arg(ws)
-                .push(" AND contact_id = ")
-                .text_arg(from)
-                .push(&format!(
-                    " AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.workspace_id = "
-                ))
-                .text_arg(ws)
-                .push(" AND o.contact_id = ")
-                .text_arg(to)
-                .push(" AND ")
-                .push(key)
-                .push(")");
-            update.query().execute(&mut *conn).await?;
-        }
-        self.delete_events_of(from).await
-    }
-
-    /// Deletes every event and event summary of a contact (the contact is being deleted).
-    pub async fn delete_events_of(&mut self, contact_id: &str) -> Result<(), StoreError> {
-        for table in ["data_events", "data_event_summaries"] {
-            let (ws, conn) = self.parts();
-            let mut sql = Sql::new(format!("DELETE FROM {table} WHERE workspace_id = "));
-            sql.text_arg(ws)
-                .push(" AND contact_id = ")
-                .text_arg(contact_id);
-            sql.query().execute(&mut *conn).await?;
-        }
+    /// Moves the recorded event summaries of contact `from` to contact `into` (a merge; the
+    /// events themselves move with `move_contact_activity`). A name `into` already has a
+    /// summary of keeps its own; the other's is dropped.
+    pub async fn move_event_summaries(&mut self, from: &str, into: &str) -> Result<(), StoreError> {
+        let (ws, conn) = self.parts();
+        let mut update = Sql::new("UPDATE data_event_summaries SET contact_id = ");
+        update
+            .text_arg(into)
+            .push(" WHERE workspace_id = ")
+            .text_arg(ws)
+            .push(" AND contact_id = ")
+            .text_arg(from)
+            .push(
+                " AND NOT EXISTS (SELECT 1 FROM data_event_summaries kept \
+                 WHERE kept.workspace_id = data_event_summaries.workspace_id \
+                 AND kept.contact_id = ",
+            )
+            .text_arg(into)
+            .push(" AND kept.event_name = data_event_summaries.event_name)");
+        update.query().execute(&mut *conn).await?;
+        let mut rest = Sql::new("DELETE FROM data_event_summaries WHERE workspace_id = ");
+        rest.text_arg(ws).push(" AND contact_id = ").text_arg(from);
+        rest.query().execute(&mut *conn).await?;
         Ok(())
     }
 }

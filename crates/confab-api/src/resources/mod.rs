@@ -2,12 +2,13 @@
 
 pub mod admins;
 pub mod away_status_reasons;
+pub mod contacts;
 pub mod custom_objects;
 pub mod data_attributes;
 pub mod data_events;
 mod event_input;
-pub mod contacts;
 pub mod teams;
+pub mod visitors;
 
 use axum::Router;
 
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .merge(data_attributes::routes())
         .merge(data_events::routes())
         .merge(custom_objects::routes())
+        .merge(visitors::routes())
         .merge(contacts::routes())
 }
 

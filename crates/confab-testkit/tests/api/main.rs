@@ -11,6 +11,7 @@ mod admins;
 mod auth;
 mod contacts;
 mod coverage;
+mod data_attributes;
 mod errors;
 mod storage;
 mod teams;
