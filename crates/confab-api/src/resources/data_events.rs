@@ -335,8 +335,10 @@ async fn summarise(
         ];
         let mut values = Record::new();
         values.insert("count".into(), json!(item.count));
-        values.insert("first_at".into(), json!(item.first));
-        values.insert("last_at".into(), json!(item.last));
+        // A summary without times counts as happening now.
+        let first = item.first.or(item.last).unwrap_or(now);
+        values.insert("first_at".into(), json!(first));
+        values.insert("last_at".into(), json!(item.last.unwrap_or(first.max(now))));
         values.insert("updated_at".into(), json!(now));
         match scope.record_where(&DATA_EVENT_SUMMARIES, &filters).await? {
             Some(existing) => {
