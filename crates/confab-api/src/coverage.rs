@@ -63,7 +63,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/companies/{}/contacts", "issue 3 (people)"),
     ("GET", "/companies/{}/notes", "issue 3 (people)"),
     ("GET", "/companies/{}/segments", "issue 3 (people)"),
-    ("POST", "/contacts/search", "issue 5 (search)"),
     ("GET", "/contacts/{}/companies", "issue 3 (people)"),
     ("POST", "/contacts/{}/companies", "issue 3 (people)"),
     ("DELETE", "/contacts/{}/companies/{}", "issue 3 (people)"),

@@ -10,6 +10,7 @@
 mod admins;
 mod auth;
 mod contacts;
+mod contacts_search;
 mod coverage;
 mod custom_objects;
 mod data_attributes;
