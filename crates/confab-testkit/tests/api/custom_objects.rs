@@ -197,3 +197,83 @@ async fn deleting_an_instance_removes_its_contact_links() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn a_contact_update_can_associate_instances_through_custom_attributes() {
+    use confab_api::resources::custom_objects::{instance_ids_of, Associations};
+    let app = with_order_type().await;
+    let first = upsert(&app, json!({"external_id": "o-1"})).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = upsert(&app, json!({"external_id": "o-2"})).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let contact = app
+        .post("/contacts")
+        .json(&json!({"email": "ann@example.com"}))
+        .send()
+        .await;
+    let contact_id = contact.body["id"].as_str().unwrap().to_owned();
+    // The wire form of the 2.13+ update_contact_request example: {"order": ["21"]}.
+    let mut attributes = json!({"order": [first, second], "plan": "pro"})
+        .as_object()
+        .unwrap()
+        .clone();
+    let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+    let taken = Associations::take(&mut scope, &mut attributes)
+        .await
+        .unwrap();
+    assert_eq!(attributes, *json!({"plan": "pro"}).as_object().unwrap());
+    taken.apply(&mut scope, &contact_id, 1).await.unwrap();
+    let mut only_second = json!({"Order": [second]}).as_object().unwrap().clone();
+    let taken = Associations::take(&mut scope, &mut only_second)
+        .await
+        .unwrap();
+    taken.apply(&mut scope, &contact_id, 2).await.unwrap();
+    assert_eq!(
+        instance_ids_of(&mut scope, &contact_id).await.unwrap(),
+        vec![second.clone()]
+    );
+    let mut unknown = json!({"order": ["999"]}).as_object().unwrap().clone();
+    let err = Associations::take(&mut scope, &mut unknown)
+        .await
+        .unwrap_err();
+    assert_eq!(err.0.code.as_str(), "not_found");
+    scope.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_demo_seed_defines_order_and_is_safe_to_apply_twice() {
+    use confab_store::dataplane::{seed_demo_dataplane, DEMO_VISITOR_USER_ID};
+    let app = TestApp::new().await;
+    for _ in 0..2 {
+        let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+        seed_demo_dataplane(&mut scope, 1_700_000_000)
+            .await
+            .unwrap();
+        scope.commit().await.unwrap();
+    }
+    upsert(&app, json!({"external_id": "demo-1"}))
+        .await
+        .assert_status(200);
+    let types = app.get("/_confab/custom_object_types").send().await;
+    assert_eq!(types.body["data"].as_array().unwrap().len(), 1);
+    let attributes = app
+        .get("/data_attributes?include_archived=true")
+        .send()
+        .await;
+    let custom: Vec<&str> = attributes.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["custom"] == true)
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(custom, vec!["plan", "employee_band"]);
+    app.get(&format!("/visitors?user_id={DEMO_VISITOR_USER_ID}"))
+        .send()
+        .await
+        .assert_status(200);
+}

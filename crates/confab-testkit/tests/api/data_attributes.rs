@@ -130,8 +130,17 @@ async fn list_attributes_are_created_in_the_2_11_and_2_14_forms() {
     assert!(new.body.get("description").is_none());
 }
 
-#[tokio::test]
-async fn every_create_error_is_parameter_invalid_or_not_found_and_writes_nothing() {
+/// A valid create body with `extra` fields replaced.
+fn body_with(extra: Value) -> Value {
+    let mut body = json!({"name": "Mithril", "model": "contact", "data_type": "string"});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+/// A workspace whose one custom attribute is the company's `The One Ring`.
+async fn with_the_one_ring() -> TestApp {
     let app = TestApp::new().await;
     create(
         &app,
@@ -140,112 +149,101 @@ async fn every_create_error_is_parameter_invalid_or_not_found_and_writes_nothing
     )
     .await
     .assert_status(200);
-    let ok = |extra: Value| {
-        let mut body = json!({"name": "Mithril", "model": "contact", "data_type": "string"});
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        body
-    };
-    let cases_2_11 = [
+    app
+}
+
+/// Sends each body, expecting 400 `code` naming `field`, then checks nothing was written.
+async fn assert_refused(app: &TestApp, v: ApiVersion, cases: &[(Value, &str, &str)]) {
+    for (body, code, field) in cases {
+        let res = create(app, v, body.clone()).await;
+        res.assert_error(400, code);
+        assert_eq!(res.body["errors"][0]["field"], *field, "{v} {body}");
+    }
+    assert_eq!(count_custom(app).await, 1, "failed creates wrote nothing");
+}
+
+#[tokio::test]
+async fn every_2_11_create_error_names_its_field_and_writes_nothing() {
+    let app = with_the_one_ring().await;
+    let invalid = "parameter_invalid";
+    let cases = [
+        (body_with(json!({"name": "!nv@l!d n@me"})), invalid, "name"),
+        (body_with(json!({"name": "the one ring"})), invalid, "name"),
+        (body_with(json!({"name": "email"})), invalid, "name"),
         (
-            ok(json!({"name": "!nv@l!d n@me"})),
-            400,
-            "parameter_invalid",
-            "name",
-        ),
-        (
-            ok(json!({"name": "the one ring"})),
-            400,
-            "parameter_invalid",
-            "name",
-        ),
-        (
-            ok(json!({"name": "email"})),
-            400,
-            "parameter_invalid",
-            "name",
-        ),
-        (
-            ok(json!({"data_type": "mithril"})),
-            400,
-            "parameter_invalid",
+            body_with(json!({"data_type": "mithril"})),
+            invalid,
             "data_type",
         ),
         (
-            ok(json!({"model": "conversation"})),
-            400,
-            "parameter_invalid",
+            body_with(json!({"model": "conversation"})),
+            invalid,
             "model",
         ),
         (
-            ok(json!({"options": ["a", "b"], "data_type": "integer"})),
-            400,
-            "parameter_invalid",
+            body_with(json!({"options": ["a", "b"], "data_type": "integer"})),
+            invalid,
             "options",
         ),
+        (body_with(json!({"options": ["only"]})), invalid, "options"),
         (
-            ok(json!({"options": ["only"]})),
-            400,
-            "parameter_invalid",
-            "options",
-        ),
-        (
-            ok(json!({"messenger_writable": "yes"})),
-            400,
-            "parameter_invalid",
+            body_with(json!({"messenger_writable": "yes"})),
+            invalid,
             "messenger_writable",
         ),
         (
             json!({"model": "contact", "data_type": "string"}),
-            400,
             "parameter_not_found",
             "name",
         ),
         (
             json!({"name": "x", "data_type": "string"}),
-            400,
             "parameter_not_found",
             "model",
         ),
         (
             json!({"name": "x", "model": "contact"}),
-            400,
             "parameter_not_found",
             "data_type",
         ),
     ];
-    for (body, status, code, field) in &cases_2_11 {
-        let res = create(&app, ApiVersion::V2_11, body.clone()).await;
-        res.assert_error(*status, code);
-        assert_eq!(res.body["errors"][0]["field"], *field, "{body}");
-    }
-    let cases_2_14 = [
-        (ok(json!({"data_type": "options"})), "options"),
+    assert_refused(&app, ApiVersion::V2_11, &cases).await;
+}
+
+#[tokio::test]
+async fn every_2_14_create_error_names_its_field_and_writes_nothing() {
+    let app = with_the_one_ring().await;
+    let invalid = "parameter_invalid";
+    let cases = [
         (
-            ok(json!({"data_type": "options", "options": [{"value": "a"}]})),
+            body_with(json!({"data_type": "options"})),
+            invalid,
             "options",
         ),
         (
-            ok(json!({"data_type": "options", "options": {"value": "a"}})),
+            body_with(json!({"data_type": "options", "options": [{"value": "a"}]})),
+            invalid,
             "options",
         ),
         (
-            ok(json!({"options": [{"value": "a"}, {"value": "b"}]})),
+            body_with(json!({"data_type": "options", "options": {"value": "a"}})),
+            invalid,
             "options",
         ),
-        (ok(json!({"name": "The.Ring"})), "name"),
         (
-            ok(json!({"name": "THE ONE RING", "model": "company"})),
+            body_with(json!({"options": [{"value": "a"}, {"value": "b"}]})),
+            invalid,
+            "options",
+        ),
+        (body_with(json!({"name": "The.Ring"})), invalid, "name"),
+        (
+            body_with(json!({"name": "THE ONE RING", "model": "company"})),
+            invalid,
             "name",
         ),
+        (body_with(json!({"name": 7})), invalid, "name"),
     ];
-    for (body, field) in &cases_2_14 {
-        let res = create(&app, ApiVersion::V2_14, body.clone()).await;
-        res.assert_error(400, "parameter_invalid");
-        assert_eq!(res.body["errors"][0]["field"], *field, "{body}");
-    }
-    assert_eq!(count_custom(&app).await, 1, "failed creates wrote nothing");
+    assert_refused(&app, ApiVersion::V2_14, &cases).await;
 }
 
 #[tokio::test]

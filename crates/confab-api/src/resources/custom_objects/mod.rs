@@ -5,14 +5,19 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
-use confab_domain::record::relation::CONTACT_CUSTOM_OBJECT;
-use confab_domain::record::{id_of, int_of, text_of, Record, Side};
+use confab_domain::record::{id_of, int_of, text_of, Record};
 use confab_domain::tables::{CUSTOM_OBJECT_INSTANCES, CUSTOM_OBJECT_TYPES};
 use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::records::Filter;
 use confab_store::{Conn, Scope, WriteScope};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+
+mod associations;
+mod types;
+
+pub use associations::{instance_ids_of, Associations};
+pub use types::{create_type, list_types};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
@@ -262,160 +267,4 @@ async fn remove_by_id(
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let found = instance(&mut scope, &identifier, &id, true).await?;
     delete_found(scope, &identifier, &found).await
-}
-
-/// Custom object associations carried by a contact update's `custom_attributes`: each key
-/// naming a custom object type (matched without regard to case, e.g. `order` for `Order`) with
-/// an array of that type's instance ids, e.g. `{"order": ["21"]}`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Associations(Vec<(String, Vec<String>)>);
-
-impl Associations {
-    /// Takes the association keys out of `custom_attributes` (so the rest can go through
-    /// `merge_checked`), checking each names a type and each id an instance of it. An unknown
-    /// instance is 404 `not_found`; a non-string id is 400 `parameter_invalid`.
-    pub async fn take<C: Conn>(
-        scope: &mut Scope<C>,
-        custom_attributes: &mut Map<String, Value>,
-    ) -> ApiResult<Self> {
-        let types = scope.records(&CUSTOM_OBJECT_TYPES, &[]).await?;
-        let mut taken = Vec::new();
-        let keys: Vec<String> = custom_attributes.keys().cloned().collect();
-        for key in keys {
-            let Some(object_type) = types
-                .iter()
-                .find(|t| text_of(t, "identifier").is_some_and(|i| i.eq_ignore_ascii_case(&key)))
-            else {
-                continue;
-            };
-            let Some(Value::Array(ids)) = custom_attributes.get(&key) else {
-                continue;
-            };
-            let identifier = text_of(object_type, "identifier").unwrap_or_default();
-            let mut wanted = Vec::with_capacity(ids.len());
-            for id in ids {
-                let id = id.as_str().ok_or_else(|| {
-                    ApiError::with_message(
-                        ErrorCode::ParameterInvalid,
-                        "custom object instance ids must be strings",
-                    )
-                    .field(format!("custom_attributes.{key}"))
-                })?;
-                instance(scope, identifier, id, true).await?;
-                wanted.push(id.to_owned());
-            }
-            custom_attributes.remove(&key);
-            taken.push((identifier.to_owned(), wanted));
-        }
-        Ok(Self(taken))
-    }
-
-    /// Whether the update carried no association.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Makes the contact's instances of each named type exactly the ids given (an empty array
-    /// removes them all); instances of other types are left alone.
-    pub async fn apply(&self, scope: &mut WriteScope, contact_id: &str, now: i64) -> ApiResult<()> {
-        for (identifier, ids) in &self.0 {
-            let current = scope
-                .records(
-                    &CUSTOM_OBJECT_INSTANCES,
-                    &[
-                        Filter::Eq("type_identifier", json!(identifier)),
-                        Filter::LinkedFrom {
-                            relation: CONTACT_CUSTOM_OBJECT,
-                            left_id: contact_id.to_owned(),
-                        },
-                    ],
-                )
-                .await?;
-            for old in &current {
-                if !ids.iter().any(|id| id == id_of(old)) {
-                    scope
-                        .remove_link(CONTACT_CUSTOM_OBJECT, contact_id, id_of(old))
-                        .await?;
-                }
-            }
-            for id in ids {
-                scope
-                    .put_link(CONTACT_CUSTOM_OBJECT, contact_id, id, &Value::Null, now)
-                    .await?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The ids of the custom object instances linked to a contact, oldest link first.
-pub async fn instance_ids_of<C: Conn>(
-    scope: &mut Scope<C>,
-    contact_id: &str,
-) -> ApiResult<Vec<String>> {
-    let links = scope
-        .links_of(CONTACT_CUSTOM_OBJECT, Side::Left, &[contact_id.to_owned()])
-        .await?;
-    Ok(links
-        .get(contact_id)
-        .map(|l| l.iter().map(|l| l.right_id.clone()).collect())
-        .unwrap_or_default())
-}
-
-/// `POST /_confab/custom_object_types` `{identifier, name}`: defines a type; 409 if the
-/// identifier is taken.
-pub async fn create_type(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
-    let identifier = required_str(&body, "identifier")?;
-    if identifier.len() > 190
-        || !identifier
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(ApiError::with_message(
-            ErrorCode::ParameterInvalid,
-            "identifier may only use ASCII letters, digits, '_' and '-'",
-        )
-        .field("identifier"));
-    }
-    let name = match body.get("name") {
-        None | Some(Value::Null) => identifier,
-        Some(_) => required_str(&body, "name")?,
-    };
-    let now = ctx.now();
-    let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let mut values = Record::new();
-    values.insert("identifier".into(), json!(identifier));
-    values.insert("name".into(), json!(name));
-    values.insert("created_at".into(), json!(now));
-    let stored = scope
-        .insert_record(&CUSTOM_OBJECT_TYPES, &values, now)
-        .await?;
-    scope.commit().await?;
-    Ok(axum::Json(render_type(&stored)))
-}
-
-/// `GET /_confab/custom_object_types`: every type of the workspace, oldest first.
-pub async fn list_types(State(state): State<AppState>, ctx: Ctx) -> ApiResult<axum::Json<Value>> {
-    let types = state
-        .store
-        .read(&ctx.workspace().id)
-        .await?
-        .records(&CUSTOM_OBJECT_TYPES, &[])
-        .await?;
-    let data: Vec<Value> = types.iter().map(render_type).collect();
-    Ok(axum::Json(json!({ "type": "list", "data": data })))
-}
-
-fn render_type(record: &Record) -> Value {
-    json!({
-        "type": "custom_object_type",
-        "id": id_of(record),
-        "identifier": text_of(record, "identifier"),
-        "name": text_of(record, "name"),
-        "created_at": int_of(record, "created_at"),
-    })
 }
