@@ -7,6 +7,7 @@ pub mod custom_objects;
 pub mod data_attributes;
 pub mod data_events;
 mod event_input;
+pub mod segments;
 pub mod teams;
 pub mod visitors;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .merge(custom_objects::routes())
         .merge(visitors::routes())
         .merge(contacts::routes())
+        .merge(segments::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as

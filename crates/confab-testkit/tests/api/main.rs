@@ -16,6 +16,7 @@ mod custom_objects;
 mod data_attributes;
 mod data_events;
 mod errors;
+mod segments;
 mod storage;
 mod teams;
 mod versions;
