@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::gate::Ctx;
 use crate::input::{field, is_email, object_field, record_from_body, required_str, Field, TEXT};
-use crate::resources::contacts::{fold_into, render_contact};
+use crate::resources::contacts::{check_unique, fold_into, render_contact};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -287,6 +287,9 @@ async fn convert(
             if role == "user" {
                 changes.insert("signed_up_at".into(), json!(now));
             }
+            let mut next = visitor.clone();
+            next.extend(changes.clone());
+            check_unique(&mut scope, &next, Some(id_of(&visitor))).await?;
             scope
                 .update_record(&CONTACTS, id_of(&visitor), &changes)
                 .await?;

@@ -223,3 +223,29 @@ async fn a_convert_request_is_checked_before_anything_changes() {
     lead.assert_status(200);
     assert_eq!(lead.body["role"], "lead");
 }
+
+#[tokio::test]
+async fn a_visitor_cannot_become_a_second_user_with_the_same_email() {
+    let app = TestApp::new().await;
+    app.post("/contacts")
+        .json(&json!({"role": "user", "external_id": "u-1", "email": "ann@example.com"}))
+        .send()
+        .await
+        .assert_status(200);
+    let created = visitor(&app, json!({})).await;
+    app.post("/visitors/convert")
+        .json(
+            &json!({"type": "user", "user": {"user_id": "u-2", "email": "ann@example.com"},
+                      "visitor": {"id": created["id"]}}),
+        )
+        .send()
+        .await
+        .assert_error(409, "conflict");
+    app.get(&format!(
+        "/visitors?user_id={}",
+        created["user_id"].as_str().unwrap()
+    ))
+    .send()
+    .await
+    .assert_status(200);
+}

@@ -9,6 +9,7 @@ mod write;
 
 pub(crate) use merge::fold_into;
 pub use render::{render_contact, render_contacts};
+pub(crate) use write::check_unique;
 
 use axum::extract::State;
 use axum::routing::{get, post};
