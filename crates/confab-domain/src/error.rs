@@ -21,6 +21,7 @@ pub enum ErrorCode {
     TeamNotFound,
     CompanyNotFound,
     FieldNotFound,
+    TagHasDependentObjects,
     AwayStatusReasonMandatory,
     Conflict,
     DataInvalid,
@@ -57,6 +58,11 @@ impl ErrorCode {
             C::TeamNotFound => (404, "team_not_found", "Team not found"),
             C::CompanyNotFound => (404, "company_not_found", "Company Not Found"),
             C::FieldNotFound => (404, "field_not_found", "Data attribute not found"),
+            C::TagHasDependentObjects => (
+                400,
+                "tag_has_dependent_objects",
+                "Unable to delete Tag with dependent objects",
+            ),
             C::AwayStatusReasonMandatory => (
                 400,
                 "away_status_reason_mandatory",

@@ -7,7 +7,11 @@ pub mod custom_objects;
 pub mod data_attributes;
 pub mod data_events;
 mod event_input;
+pub mod notes;
 pub mod segments;
+pub mod subjects;
+pub mod subscription_types;
+pub mod tags;
 pub mod teams;
 pub mod visitors;
 
@@ -27,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         .merge(custom_objects::routes())
         .merge(visitors::routes())
         .merge(contacts::routes())
+        .merge(tags::routes())
+        .merge(notes::routes())
+        .merge(subscription_types::routes())
         .merge(segments::routes())
 }
 

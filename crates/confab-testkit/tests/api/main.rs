@@ -18,6 +18,7 @@ mod data_events;
 mod errors;
 mod segments;
 mod storage;
+mod tags_notes;
 mod teams;
 mod versions;
 mod visitors;
