@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use confab_domain::clock::WorkspaceClock;
 use confab_domain::ErrorCode;
@@ -14,11 +14,17 @@ use serde_json::json;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::gate::{self, Ctx};
+use crate::resources::{custom_objects, visitors};
 use crate::state::AppState;
 
 pub fn routes(state: &AppState) -> Router<AppState> {
     let authenticated = Router::new()
         .route("/clock", get(clock).post(set_clock))
+        .route("/visitors", post(visitors::create_visitor))
+        .route(
+            "/custom_object_types",
+            get(custom_objects::list_types).post(custom_objects::create_type),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             gate::authenticate,

@@ -160,18 +160,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
         "/custom_channel_events/notify_quick_reply_selected",
         "not yet filed: Custom Channel Events",
     ),
-    ("DELETE", "/custom_object_instances/{}", "issue 3 (people)"),
-    ("GET", "/custom_object_instances/{}", "issue 3 (people)"),
-    ("POST", "/custom_object_instances/{}", "issue 3 (people)"),
-    (
-        "DELETE",
-        "/custom_object_instances/{}/{}",
-        "issue 3 (people)",
-    ),
-    ("GET", "/custom_object_instances/{}/{}", "issue 3 (people)"),
-    ("GET", "/data_attributes", "issue 3 (people)"),
-    ("POST", "/data_attributes", "issue 3 (people)"),
-    ("PUT", "/data_attributes/{}", "issue 3 (people)"),
     (
         "GET",
         "/download/content/data/{}",
@@ -184,9 +172,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/emails", "not yet filed: Emails"),
     ("GET", "/emails/{}", "not yet filed: Emails"),
-    ("GET", "/events", "issue 3 (people)"),
-    ("POST", "/events", "issue 3 (people)"),
-    ("POST", "/events/summaries", "issue 3 (people)"),
     ("POST", "/export/cancel/{}", "not yet filed: Data Export"),
     ("POST", "/export/content/data", "not yet filed: Data Export"),
     (
@@ -385,7 +370,4 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
         "/tickets/{}/tags/{}",
         "issue 4 (conversations, messages, tickets)",
     ),
-    ("GET", "/visitors", "issue 3 (people)"),
-    ("PUT", "/visitors", "issue 3 (people)"),
-    ("POST", "/visitors/convert", "issue 3 (people)"),
 ];

@@ -188,6 +188,22 @@ pub const DATA_EVENTS: Table = Table {
     links: &[],
 };
 
+/// Event summaries recorded through `POST /events/summaries` (migration 0005): one per contact
+/// and event name, added to the contact's individual events when they are summarised.
+pub const DATA_EVENT_SUMMARIES: Table = Table {
+    name: "data_event_summaries",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("contact_id"),
+        text("event_name"),
+        int("count"),
+        int("first_at"),
+        int("last_at"),
+        int("updated_at"),
+    ],
+    links: &[],
+};
+
 pub const CUSTOM_OBJECT_TYPES: Table = Table {
     name: "custom_object_types",
     id_style: IdStyle::Serial,
@@ -275,6 +291,7 @@ pub const ALL: &[Table] = &[
     SUBSCRIPTION_TYPES,
     DATA_ATTRIBUTES,
     DATA_EVENTS,
+    DATA_EVENT_SUMMARIES,
     CUSTOM_OBJECT_TYPES,
     CUSTOM_OBJECT_INSTANCES,
     CONVERSATIONS,

@@ -11,6 +11,8 @@ pub mod admins;
 mod away_status_reasons;
 pub mod bootstrap;
 mod contacts;
+pub mod data_events;
+pub mod dataplane;
 mod error;
 pub mod links;
 pub mod records;

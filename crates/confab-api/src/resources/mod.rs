@@ -3,12 +3,17 @@
 pub mod admins;
 pub mod away_status_reasons;
 pub mod contacts;
+pub mod custom_objects;
+pub mod data_attributes;
+pub mod data_events;
+mod event_input;
 pub mod notes;
 pub mod segments;
 pub mod subjects;
 pub mod subscription_types;
 pub mod tags;
 pub mod teams;
+pub mod visitors;
 
 use axum::Router;
 
@@ -21,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .merge(admins::routes())
         .merge(teams::routes())
         .merge(away_status_reasons::routes())
+        .merge(data_attributes::routes())
+        .merge(data_events::routes())
+        .merge(custom_objects::routes())
+        .merge(visitors::routes())
         .merge(contacts::routes())
         .merge(tags::routes())
         .merge(notes::routes())

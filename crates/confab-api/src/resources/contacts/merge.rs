@@ -6,9 +6,10 @@ use axum::extract::State;
 use confab_domain::record::relation::{
     CONTACT_COMPANY, CONTACT_CUSTOM_OBJECT, CONTACT_SUBSCRIPTION, CONTACT_TAG, CONVERSATION_CONTACT,
 };
-use confab_domain::record::{text_of, Record, Side};
+use confab_domain::record::{id_of, text_of, Record, Side};
 use confab_domain::tables::CONTACTS;
 use confab_domain::ErrorCode;
+use confab_store::{Scope, WriteTx};
 use serde_json::{Map, Value};
 
 use super::{find_contact, remove_contact, render_contact};
@@ -58,6 +59,23 @@ pub(super) async fn merge(
     if text_of(&user, "role") != Some("user") {
         return Err(wrong_role("into", "user"));
     }
+    fold_into(&mut scope, &lead, &user, ctx.now()).await?;
+    let merged = find_contact(&mut scope, &into_id).await?;
+    let rendered = render_contact(&mut scope, &merged, ctx.version).await?;
+    scope.commit().await?;
+    Ok(axum::Json(rendered))
+}
+
+/// Folds contact `from` into contact `into`: `into` gains `from`'s tags, companies,
+/// subscriptions, custom-object links, notes, events and event summaries, and the custom
+/// attributes and details it lacks; `from` is then deleted. Also used by visitor conversion.
+pub(crate) async fn fold_into(
+    scope: &mut Scope<WriteTx>,
+    from: &Record,
+    into: &Record,
+    now: i64,
+) -> ApiResult<()> {
+    let (from_id, into_id) = (id_of(from), id_of(into));
     for relation in [
         CONTACT_TAG,
         CONTACT_COMPANY,
@@ -65,36 +83,34 @@ pub(super) async fn merge(
         CONTACT_CUSTOM_OBJECT,
     ] {
         scope
-            .move_links(relation, Side::Left, &from_id, &into_id)
+            .move_links(relation, Side::Left, from_id, into_id)
             .await?;
     }
     // The lead's conversations become the user's.
     scope
-        .move_links(CONVERSATION_CONTACT, Side::Right, &from_id, &into_id)
+        .move_links(CONVERSATION_CONTACT, Side::Right, from_id, into_id)
         .await?;
-    scope.move_contact_activity(&from_id, &into_id).await?;
+    scope.move_contact_activity(from_id, into_id).await?;
+    scope.move_event_summaries(from_id, into_id).await?;
     let mut changes = Record::new();
     for column in FILLED_FROM_LEAD {
-        let lead_value = lead.get(*column).filter(|v| !v.is_null());
-        if let (Some(value), true) = (lead_value, user.get(*column).is_none_or(Value::is_null)) {
+        let lead_value = from.get(*column).filter(|v| !v.is_null());
+        if let (Some(value), true) = (lead_value, into.get(*column).is_none_or(Value::is_null)) {
             changes.insert((*column).into(), value.clone());
         }
     }
-    let mut attributes = lead
+    let mut attributes = from
         .get("custom_attributes")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    if let Some(own) = user.get("custom_attributes").and_then(Value::as_object) {
+    if let Some(own) = into.get("custom_attributes").and_then(Value::as_object) {
         attributes.extend(own.clone());
     }
     changes.insert("custom_attributes".into(), Value::Object(attributes));
-    changes.insert("updated_at".into(), Value::from(ctx.now()));
+    changes.insert("updated_at".into(), Value::from(now));
     // The lead goes first so the user can take over its email without a clash.
-    remove_contact(&mut scope, &from_id).await?;
-    scope.update_record(&CONTACTS, &into_id, &changes).await?;
-    let merged = find_contact(&mut scope, &into_id).await?;
-    let rendered = render_contact(&mut scope, &merged, ctx.version).await?;
-    scope.commit().await?;
-    Ok(axum::Json(rendered))
+    remove_contact(scope, from_id).await?;
+    scope.update_record(&CONTACTS, into_id, &changes).await?;
+    Ok(())
 }

@@ -7,13 +7,15 @@ mod render;
 pub mod search;
 mod write;
 
+pub(crate) use merge::fold_into;
 pub use render::{render_contact, render_contacts};
+pub(crate) use write::check_unique;
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 use confab_domain::record::{flag_of, id_of, Record};
-use confab_domain::tables::{CONTACTS, DATA_EVENTS, NOTES};
+use confab_domain::tables::{CONTACTS, DATA_EVENTS, DATA_EVENT_SUMMARIES, NOTES};
 use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::records::{Filter, Order};
 use confab_store::{Conn, Scope};
@@ -144,7 +146,11 @@ async fn delete(
 
 /// Deletes a contact with everything that hangs off it: links, notes, events.
 pub async fn remove_contact(scope: &mut Scope<confab_store::WriteTx>, id: &str) -> ApiResult<()> {
-    for (table, column) in [(&NOTES, "subject_id"), (&DATA_EVENTS, "contact_id")] {
+    for (table, column) in [
+        (&NOTES, "subject_id"),
+        (&DATA_EVENTS, "contact_id"),
+        (&DATA_EVENT_SUMMARIES, "contact_id"),
+    ] {
         let mut filters = vec![Filter::Eq(column, Value::from(id))];
         if table.name == NOTES.name {
             filters.push(Filter::Eq("subject_type", Value::from("contact")));
