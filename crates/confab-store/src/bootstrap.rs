@@ -98,6 +98,7 @@ pub async fn seed_demo(store: &Store, workspace: &Workspace, now: i64) -> Result
         )
         .await?;
     crate::tags::seed_demo_tags_notes_subscriptions(&mut scope, now).await?;
+    crate::dataplane::seed_demo_dataplane(&mut scope, now).await?;
     seed_demo_contacts(&mut scope, now).await?;
     scope.commit().await?;
     Ok(true)

@@ -277,3 +277,54 @@ async fn the_demo_seed_defines_order_and_is_safe_to_apply_twice() {
         .await
         .assert_status(200);
 }
+
+#[tokio::test]
+async fn a_contact_update_associates_custom_object_instances_by_type() {
+    let app = TestApp::new().await;
+    app.post("/_confab/custom_object_types")
+        .json(&json!({"identifier": "Order", "name": "Order"}))
+        .send()
+        .await
+        .assert_status(200);
+    let order = app
+        .post("/custom_object_instances/Order")
+        .json(&json!({"external_id": "o-1", "custom_attributes": {"total": "12"}}))
+        .send()
+        .await;
+    order.assert_status(200);
+    let order_id = order.body["id"].as_str().unwrap().to_owned();
+    let contact = app
+        .post("/contacts")
+        .json(&json!({"email": "buyer@x.com"}))
+        .send()
+        .await;
+    let contact_id = contact.body["id"].as_str().unwrap().to_owned();
+    let res = app
+        .put(&format!("/contacts/{contact_id}"))
+        .json(&json!({"custom_attributes": {"order": [order_id]}}))
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(
+        res.body["custom_attributes"],
+        json!({}),
+        "associations are not attributes"
+    );
+    app.put(&format!("/contacts/{contact_id}"))
+        .json(&json!({"custom_attributes": {"order": ["999999"]}}))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    // 2.11 has no custom objects: the key is an unknown custom attribute there.
+    app.put(&format!("/contacts/{contact_id}"))
+        .version(ApiVersion::V2_11)
+        .json(&json!({"custom_attributes": {"order": [order_id]}}))
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
+    let deleted = app
+        .delete(&format!("/custom_object_instances/Order/{order_id}"))
+        .send()
+        .await;
+    deleted.assert_status(200);
+}

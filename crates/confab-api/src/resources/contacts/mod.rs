@@ -26,6 +26,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::{since, Ctx};
 use crate::paging::{cursor_pages, cursor_request, PageSize};
+use crate::resources::custom_objects::Associations;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -114,16 +115,27 @@ async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Json(body): Json<Map<String, Value>>,
+    Json(mut body): Json<Map<String, Value>>,
 ) -> ApiResult<axum::Json<Value>> {
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let current = find_contact(&mut scope, &id).await?;
+    // From 2.13 an update also associates custom object instances, named in
+    // `custom_attributes` by their type.
+    let associations = match body.get_mut("custom_attributes") {
+        Some(Value::Object(attributes)) if ctx.version >= ApiVersion::V2_13 => {
+            Some(Associations::take(&mut scope, attributes).await?)
+        }
+        _ => None,
+    };
     let changes = write::changes(&mut scope, &body, Some(&current), ctx.version, now).await?;
     let mut next = current.clone();
     next.extend(changes.clone());
     write::check_unique(&mut scope, &next, Some(&id)).await?;
     scope.update_record(&CONTACTS, &id, &changes).await?;
+    if let Some(associations) = associations {
+        associations.apply(&mut scope, &id, now).await?;
+    }
     let stored = find_contact(&mut scope, &id).await?;
     let rendered = render_contact(&mut scope, &stored, ctx.version).await?;
     scope.commit().await?;
