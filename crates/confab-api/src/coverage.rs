@@ -65,37 +65,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("POST", "/contacts/{}/companies", "issue 3 (people)"),
     ("DELETE", "/contacts/{}/companies/{}", "issue 3 (people)"),
     (
-        "GET",
-        "/conversations",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/conversations",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/conversations/redact",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    ("POST", "/conversations/search", "issue 5 (search)"),
-    (
-        "DELETE",
-        "/conversations/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "GET",
-        "/conversations/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "PUT",
-        "/conversations/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
         "POST",
         "/conversations/{}/convert",
         "issue 4 (conversations, messages, tickets)",
@@ -113,16 +82,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/conversations/{}/handling_events",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/conversations/{}/parts",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/conversations/{}/reply",
         "issue 4 (conversations, messages, tickets)",
     ),
     (

@@ -17,6 +17,7 @@ pub mod paging;
 pub mod rate_limit;
 pub mod render;
 pub mod resources;
+pub mod search;
 pub mod state;
 
 mod control;

@@ -20,6 +20,8 @@ pub enum ErrorCode {
     AdminNotFound,
     TeamNotFound,
     CompanyNotFound,
+    ConversationPartOrMessageNotFound,
+    ConversationPartNotRedactable,
     FieldNotFound,
     TagHasDependentObjects,
     AwayStatusReasonMandatory,
@@ -57,6 +59,16 @@ impl ErrorCode {
             C::AdminNotFound => (404, "admin_not_found", "Admin not found"),
             C::TeamNotFound => (404, "team_not_found", "Team not found"),
             C::CompanyNotFound => (404, "company_not_found", "Company Not Found"),
+            C::ConversationPartOrMessageNotFound => (
+                404,
+                "conversation_part_or_message_not_found",
+                "Conversation part or message not found",
+            ),
+            C::ConversationPartNotRedactable => (
+                400,
+                "conversation_part_not_redactable",
+                "Conversation part is not redactable",
+            ),
             C::FieldNotFound => (404, "field_not_found", "Data attribute not found"),
             C::TagHasDependentObjects => (
                 400,

@@ -14,6 +14,13 @@ pub fn object_id(now: Timestamp) -> String {
     format!("{secs:08x}{tail:016x}")
 }
 
+/// A new message id: a nine-digit string, the form of Intercom's message ids.
+pub fn message_id() -> String {
+    rand::thread_rng()
+        .gen_range(100_000_000_u64..1_000_000_000)
+        .to_string()
+}
+
 /// Whether `s` has the 24-hex object id form.
 pub fn is_object_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())

@@ -44,23 +44,58 @@ impl<C: Conn> Scope<C> {
 
 impl Scope<WriteTx> {
     /// Makes every write of this scope durable and visible, or none of them.
-    pub async fn commit(self) -> Result<(), StoreError> {
-        self.conn.tx.commit().await?;
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if let Some(tx) = self.conn.tx.take() {
+            tx.commit().await?;
+        }
         Ok(())
     }
 }
 
 /// A transaction, holding SQLite's in-process writer lock for as long as it lives.
+///
+/// Dropped without a commit (a request that failed), it rolls back *before* it lets the next
+/// writer in: sqlx only queues the rollback of a dropped transaction until its connection is
+/// next used, and until then SQLite's write lock stays taken, so the next writer would fail
+/// with "database is locked".
 pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-    _writer: Option<OwnedMutexGuard<()>>,
+    tx: Option<Transaction<'static, Any>>,
+    writer: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {
     pub(crate) fn new(tx: Transaction<'static, Any>, writer: Option<OwnedMutexGuard<()>>) -> Self {
         Self {
-            tx,
-            _writer: writer,
+            tx: Some(tx),
+            writer,
+        }
+    }
+
+    fn tx(&self) -> &Transaction<'static, Any> {
+        // `tx` is only taken by `commit`, which consumes the scope.
+        match &self.tx {
+            Some(tx) => tx,
+            None => unreachable!("a committed transaction is never used again"),
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        let Some(tx) = self.tx.take() else {
+            return;
+        };
+        let writer = self.writer.take();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(err) = tx.rollback().await {
+                        tracing::warn!(error = %err, "rolling back a dropped write failed");
+                    }
+                    drop(writer);
+                });
+            }
+            Err(_) => drop((tx, writer)),
         }
     }
 }
@@ -68,12 +103,15 @@ impl WriteTx {
 impl Deref for WriteTx {
     type Target = AnyConnection;
     fn deref(&self) -> &AnyConnection {
-        &self.tx
+        self.tx()
     }
 }
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+        match &mut self.tx {
+            Some(tx) => tx,
+            None => unreachable!("a committed transaction is never used again"),
+        }
     }
 }

@@ -3,6 +3,7 @@
 pub mod admins;
 pub mod away_status_reasons;
 pub mod contacts;
+pub mod conversations;
 pub mod custom_objects;
 pub mod data_attributes;
 pub mod data_events;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(custom_objects::routes())
         .merge(visitors::routes())
         .merge(contacts::routes())
+        .merge(conversations::routes())
         .merge(tags::routes())
         .merge(notes::routes())
         .merge(subscription_types::routes())

@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Path, Query};
 use crate::gate::Ctx;
 use crate::resources::contacts::find_contact;
-use crate::resources::contacts::search::{matching_ids, SCHEMA};
+use crate::resources::contacts::search::{matching_ids, CONTACTS_SEARCH};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -77,7 +77,7 @@ async fn members<C: Conn>(
         &query,
         extra,
         &page,
-        SCHEMA.default_order,
+        CONTACTS_SEARCH.schema.default_order,
         &ctx.workspace().timezone,
     )
     .await

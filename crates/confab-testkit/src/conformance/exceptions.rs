@@ -68,6 +68,41 @@ pub const EXCEPTIONS: &[Exception] = &[
     },
 ];
 
+/// A schema a version's description refers to but never defines, and the version whose
+/// definition stands in for it (reviewed like the exceptions above).
+#[derive(Debug, Clone, Copy)]
+pub struct BorrowedDefinition {
+    pub version: ApiVersion,
+    pub name: &'static str,
+    pub from: ApiVersion,
+    pub reason: &'static str,
+}
+
+/// Every definition borrowed from another version.
+pub const BORROWED_DEFINITIONS: &[BorrowedDefinition] = &[
+    BorrowedDefinition {
+        version: ApiVersion::V2_11,
+        name: "custom_attributes",
+        from: ApiVersion::V2_13,
+        reason: "2.11's conversation, ticket and phone-switch schemas $ref \
+             #/components/schemas/custom_attributes, which 2.11 does not define (a dangling \
+             reference in the published file); 2.13 defines it as the free-form object the \
+             2.11 prose describes.",
+    },
+    BorrowedDefinition {
+        version: ApiVersion::V2_11,
+        name: "custom_object_instance_list",
+        from: ApiVersion::V2_13,
+        reason: "referred to by the borrowed custom_attributes definition above.",
+    },
+    BorrowedDefinition {
+        version: ApiVersion::V2_11,
+        name: "custom_object_instance",
+        from: ApiVersion::V2_13,
+        reason: "referred to by the borrowed custom_object_instance_list definition above.",
+    },
+];
+
 /// The reviewed exception, if any, that waives a violation at `instance_path` of the response
 /// `version method path status` (`path` normalised).
 pub(crate) fn waiver(

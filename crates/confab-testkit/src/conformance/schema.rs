@@ -130,15 +130,23 @@ static DEFINITIONS: LazyLock<HashMap<ApiVersion, Value>> = LazyLock::new(|| {
                 .pointer("/components/schemas")
                 .cloned()
                 .unwrap_or_else(|| json!({}));
-            let definitions = match schemas {
-                Value::Object(map) => Value::Object(
-                    map.iter()
-                        .map(|(name, schema)| (name.clone(), convert(schema)))
-                        .collect(),
-                ),
-                _ => json!({}),
+            let mut definitions = match schemas {
+                Value::Object(map) => map
+                    .iter()
+                    .map(|(name, schema)| (name.clone(), convert(schema)))
+                    .collect(),
+                _ => serde_json::Map::new(),
             };
-            (version, definitions)
+            for borrowed in super::exceptions::BORROWED_DEFINITIONS
+                .iter()
+                .filter(|b| b.version == version)
+            {
+                let pointer = format!("/components/schemas/{}", borrowed.name);
+                if let Some(schema) = spec::spec(borrowed.from).document.pointer(&pointer) {
+                    definitions.insert(borrowed.name.to_owned(), convert(schema));
+                }
+            }
+            (version, Value::Object(definitions))
         })
         .collect()
 });

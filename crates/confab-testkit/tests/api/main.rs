@@ -11,6 +11,7 @@ mod admins;
 mod auth;
 mod contacts;
 mod contacts_search;
+mod conversations;
 mod coverage;
 mod custom_objects;
 mod data_attributes;

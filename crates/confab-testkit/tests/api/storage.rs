@@ -78,3 +78,33 @@ async fn every_record_table_description_matches_the_database() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_right_after_a_failed_write_is_not_locked_out() {
+    use confab_domain::tables::TAGS;
+    let app = confab_testkit::TestApp::new().await;
+    let tag = |name: &str| {
+        serde_json::json!({"name": name, "name_key": name, "created_at": 1})
+            .as_object()
+            .cloned()
+            .unwrap()
+    };
+    for i in 0..100 {
+        {
+            let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+            scope
+                .insert_record(&TAGS, &tag(&format!("dropped{i}")), 1)
+                .await
+                .unwrap();
+            // Dropped without commit, as a request that fails after writing.
+        }
+        let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+        scope
+            .insert_record(&TAGS, &tag(&format!("kept{i}")), 1)
+            .await
+            .expect("the next writer gets in");
+        scope.commit().await.unwrap();
+    }
+    let tags = app.get("/tags").send().await;
+    assert_eq!(tags.body["data"].as_array().unwrap().len(), 100);
+}

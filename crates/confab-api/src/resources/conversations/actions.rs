@@ -1,0 +1,348 @@
+//! What admins and contacts do to a conversation: reply (`/reply`) and manage it (`/parts`:
+//! close, snooze, open, assign). Each appends one part and moves the conversation's state,
+//! assignees and `waiting_since` as Intercom's inbox does.
+
+use axum::extract::State;
+use confab_domain::models::conversation::{part_type, state};
+use confab_domain::record::relation::CONVERSATION_CONTACT;
+use confab_domain::record::{id_of, text_of, Record};
+use confab_domain::tables::{CONTACTS, CONVERSATIONS, CONVERSATION_PARTS};
+use confab_domain::{ApiVersion, ErrorCode};
+use confab_store::records::{Filter, Order};
+use confab_store::WriteScope;
+use serde_json::{json, Map, Value};
+
+use super::{find_conversation, render_conversation, View};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path};
+use crate::gate::Ctx;
+use crate::input::required_str;
+use crate::state::AppState;
+
+/// A part about to be written.
+struct NewPart<'a> {
+    part_type: &'a str,
+    body: Option<String>,
+    author_type: &'a str,
+    author_id: String,
+    assigned: Option<(&'a str, String)>,
+}
+
+fn invalid(field: &str, message: &str) -> ApiError {
+    ApiError::with_message(ErrorCode::ParameterInvalid, message).field(field)
+}
+
+/// The admin `admin_id` names, or 404 `admin_not_found`.
+async fn admin_author(scope: &mut WriteScope, body: &Map<String, Value>) -> ApiResult<String> {
+    let raw = match body.get("admin_id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        None | Some(Value::Null) => {
+            return Err(ApiError::with_message(
+                ErrorCode::ParameterNotFound,
+                "admin_id is required",
+            )
+            .field("admin_id"))
+        }
+        Some(_) => return Err(invalid("admin_id", "admin_id must be a string")),
+    };
+    let id = confab_domain::ids::parse_numeric(&raw)
+        .ok_or_else(|| ApiError::new(ErrorCode::AdminNotFound))?;
+    scope
+        .admin(id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::AdminNotFound))?;
+    Ok(raw)
+}
+
+/// The contact a contact reply names by `intercom_user_id`, `user_id` or `email`.
+async fn contact_author(scope: &mut WriteScope, body: &Map<String, Value>) -> ApiResult<Record> {
+    let (column, value) = if let Some(id) = body.get("intercom_user_id").and_then(Value::as_str) {
+        ("id", id)
+    } else if let Some(id) = body.get("user_id").and_then(Value::as_str) {
+        ("external_id", id)
+    } else if let Some(email) = body.get("email").and_then(Value::as_str) {
+        ("email", email)
+    } else {
+        return Err(ApiError::with_message(
+            ErrorCode::ParameterNotFound,
+            "intercom_user_id, user_id or email is required",
+        ));
+    };
+    scope
+        .record_where(
+            &CONTACTS,
+            &[
+                Filter::Eq(column, json!(value)),
+                Filter::NotEq("role", json!("visitor")),
+            ],
+        )
+        .await?
+        .ok_or_else(crate::resources::contacts::contact_not_found)
+}
+
+/// Appends the part, stamps the conversation with `changes` and `updated_at`, and answers the
+/// conversation with its parts.
+async fn append(
+    mut scope: WriteScope,
+    ctx: &Ctx,
+    conversation: &Record,
+    part: NewPart<'_>,
+    mut changes: Record,
+) -> ApiResult<axum::Json<Value>> {
+    let now = ctx.now();
+    let id = id_of(conversation).to_owned();
+    let (assigned_type, assigned_id) = match part.assigned {
+        Some((kind, id)) => (json!(kind), json!(id)),
+        None => (Value::Null, Value::Null),
+    };
+    let record = json!({
+        "conversation_id": id, "part_type": part.part_type, "body": part.body,
+        "author_type": part.author_type, "author_id": part.author_id,
+        "assigned_type": assigned_type, "assigned_id": assigned_id,
+        "attachments": [], "redacted": false,
+        "created_at": now, "updated_at": now, "notified_at": now,
+    });
+    if let Value::Object(record) = record {
+        scope
+            .insert_record(&CONVERSATION_PARTS, &record, now)
+            .await?;
+    }
+    changes.insert("updated_at".into(), json!(now));
+    scope.update_record(&CONVERSATIONS, &id, &changes).await?;
+    let stored = find_conversation(&mut scope, &id).await?;
+    let view = View {
+        version: ctx.version,
+        with_parts: true,
+        plaintext: false,
+    };
+    let rendered = render_conversation(&mut scope, &stored, view).await?;
+    scope.commit().await?;
+    Ok(axum::Json(rendered))
+}
+
+/// The conversation a reply addresses: by id, or `last` — the contact's latest conversation
+/// for a contact reply, the workspace's latest for an admin's.
+async fn addressed(
+    scope: &mut WriteScope,
+    id: &str,
+    contact: Option<&Record>,
+) -> ApiResult<Record> {
+    if id != "last" {
+        return find_conversation(scope, id).await;
+    }
+    let filters = match contact {
+        Some(contact) => vec![Filter::HasLink {
+            relation: CONVERSATION_CONTACT,
+            right_id: id_of(contact).to_owned(),
+        }],
+        None => Vec::new(),
+    };
+    let request = confab_domain::paging::CursorRequest {
+        per_page: 1,
+        after: None,
+    };
+    let page = scope
+        .record_page(&CONVERSATIONS, &filters, Order::NewestFirst, &request)
+        .await?;
+    page.items
+        .into_iter()
+        .next()
+        .ok_or_else(super::conversation_not_found)
+}
+
+fn reply_body(body: &Map<String, Value>) -> ApiResult<String> {
+    Ok(required_str(body, "body")?.to_owned())
+}
+
+/// `POST /conversations/{id}/reply`.
+pub(super) async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<Map<String, Value>>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let kind = required_str(&body, "type")?;
+    let message_type = required_str(&body, "message_type")?;
+    if kind == "admin" {
+        let allowed = match message_type {
+            part_type::COMMENT | part_type::NOTE => true,
+            part_type::QUICK_REPLY => ctx.version >= ApiVersion::V2_14,
+            _ => false,
+        };
+        if !allowed {
+            return Err(invalid("message_type", "message_type is not valid"));
+        }
+        let author = admin_author(&mut scope, &body).await?;
+        let text = reply_body(&body)?;
+        let conversation = addressed(&mut scope, &id, None).await?;
+        let mut changes = Record::new();
+        if message_type != part_type::NOTE {
+            // An admin's reply answers whoever was waiting.
+            changes.insert("waiting_since".into(), Value::Null);
+        }
+        let part = NewPart {
+            part_type: if message_type == part_type::QUICK_REPLY {
+                part_type::QUICK_REPLY
+            } else {
+                message_type
+            },
+            body: Some(text),
+            author_type: "admin",
+            author_id: author,
+            assigned: None,
+        };
+        return append(scope, &ctx, &conversation, part, changes).await;
+    }
+    if !matches!(kind, "user" | "lead" | "contact") {
+        return Err(invalid("type", "type must be admin or user"));
+    }
+    if message_type != part_type::COMMENT {
+        return Err(invalid("message_type", "a contact can only comment"));
+    }
+    let contact = contact_author(&mut scope, &body).await?;
+    let text = reply_body(&body)?;
+    let conversation = addressed(&mut scope, &id, Some(&contact)).await?;
+    let now = ctx.now();
+    let mut changes = Record::new();
+    // A contact writing reopens a closed or snoozed conversation and is now waiting.
+    if text_of(&conversation, "state") != Some(state::OPEN) {
+        changes.insert("state".into(), json!(state::OPEN));
+        changes.insert("snoozed_until".into(), Value::Null);
+    }
+    if conversation.get("waiting_since").is_none_or(Value::is_null) {
+        changes.insert("waiting_since".into(), json!(now));
+    }
+    scope
+        .put_link(
+            CONVERSATION_CONTACT,
+            id_of(&conversation),
+            id_of(&contact),
+            &Value::Null,
+            now,
+        )
+        .await?;
+    let part = NewPart {
+        part_type: part_type::COMMENT,
+        body: Some(text),
+        author_type: if text_of(&contact, "role") == Some("lead") {
+            "lead"
+        } else {
+            "user"
+        },
+        author_id: id_of(&contact).to_owned(),
+        assigned: None,
+    };
+    append(scope, &ctx, &conversation, part, changes).await
+}
+
+/// The id an assignment names: an admin's or a team's, or `0` for nobody.
+async fn assignee(
+    scope: &mut WriteScope,
+    body: &Map<String, Value>,
+    kind: &str,
+) -> ApiResult<Option<i64>> {
+    let raw = match body.get("assignee_id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => {
+            return Err(ApiError::with_message(
+                ErrorCode::ParameterNotFound,
+                "assignee_id is required",
+            )
+            .field("assignee_id"))
+        }
+    };
+    if raw == "0" {
+        return Ok(None);
+    }
+    let (exists, missing) = match (kind, confab_domain::ids::parse_numeric(&raw)) {
+        ("admin", Some(id)) => (scope.admin(id).await?.is_some(), ErrorCode::AdminNotFound),
+        ("team", Some(id)) => (scope.team(id).await?.is_some(), ErrorCode::TeamNotFound),
+        ("team", None) => (false, ErrorCode::TeamNotFound),
+        _ => (false, ErrorCode::AdminNotFound),
+    };
+    if !exists {
+        return Err(ApiError::new(missing));
+    }
+    Ok(raw.parse().ok())
+}
+
+/// `POST /conversations/{id}/parts`: close, snooze, open or assign.
+pub(super) async fn manage(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<Map<String, Value>>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let message_type = required_str(&body, "message_type")?.to_owned();
+    let author = admin_author(&mut scope, &body).await?;
+    let conversation = find_conversation(&mut scope, &id).await?;
+    let text = body.get("body").and_then(Value::as_str).map(str::to_owned);
+    let mut changes = Record::new();
+    let mut assigned = None;
+    let kind = match message_type.as_str() {
+        "close" => {
+            changes.insert("state".into(), json!(state::CLOSED));
+            changes.insert("snoozed_until".into(), Value::Null);
+            part_type::CLOSE
+        }
+        "open" => {
+            changes.insert("state".into(), json!(state::OPEN));
+            changes.insert("snoozed_until".into(), Value::Null);
+            part_type::OPEN
+        }
+        "snoozed" => {
+            let until = body
+                .get("snoozed_until")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| {
+                    ApiError::with_message(
+                        ErrorCode::ParameterNotFound,
+                        "snoozed_until is required to snooze",
+                    )
+                    .field("snoozed_until")
+                })?;
+            if until <= ctx.now() {
+                return Err(invalid(
+                    "snoozed_until",
+                    "snoozed_until must be in the future",
+                ));
+            }
+            changes.insert("state".into(), json!(state::SNOOZED));
+            changes.insert("snoozed_until".into(), json!(until));
+            part_type::SNOOZED
+        }
+        "assignment" => {
+            let kind = required_str(&body, "type")?;
+            let column = match kind {
+                "admin" => "admin_assignee_id",
+                "team" => "team_assignee_id",
+                _ => return Err(invalid("type", "type must be admin or team")),
+            };
+            let who = assignee(&mut scope, &body, kind).await?;
+            changes.insert(column.into(), json!(who));
+            assigned = Some((
+                if kind == "team" { "team" } else { "admin" },
+                who.map_or_else(|| "0".to_owned(), |id| id.to_string()),
+            ));
+            part_type::ASSIGNMENT
+        }
+        _ => {
+            return Err(invalid(
+                "message_type",
+                "message_type must be close, snoozed, open or assignment",
+            ))
+        }
+    };
+    let part = NewPart {
+        part_type: kind,
+        body: text,
+        author_type: "admin",
+        author_id: author,
+        assigned,
+    };
+    append(scope, &ctx, &conversation, part, changes).await
+}

@@ -1,0 +1,261 @@
+//! Conversations: create (contact-initiated), list, retrieve, update, delete, reply, and
+//! manage (close, snooze, open, assign). Every action appends a part; the state, assignees
+//! and `waiting_since` change with it, and statistics are computed from the parts.
+
+mod actions;
+mod redact;
+mod render;
+mod search;
+
+pub use render::{plaintext, render_conversation, render_conversations, View};
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Router;
+use confab_domain::models::conversation::state;
+use confab_domain::models::DataModel;
+use confab_domain::record::relation::CONVERSATION_CONTACT;
+use confab_domain::record::{id_of, text_of, Record};
+use confab_domain::tables::{CONTACTS, CONVERSATIONS, CONVERSATION_PARTS};
+use confab_domain::{ApiVersion, ErrorCode};
+use confab_store::records::{Filter, Order};
+use confab_store::{Conn, Scope};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::custom_attributes::merge_checked;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use crate::gate::{since, Ctx};
+use crate::input::{field, object_field, record_from_body, required_str, Kind, TEXT};
+use crate::paging::{cursor_pages, cursor_request, PageSize};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/conversations", get(list).post(create))
+        .route(
+            "/conversations/{id}",
+            get(retrieve)
+                .put(update)
+                .merge(since(ApiVersion::V2_13, axum::routing::delete(delete))),
+        )
+        .route("/conversations/redact", post(redact::redact))
+        .route("/conversations/search", post(search::search))
+        .route("/conversations/{id}/reply", post(actions::reply))
+        .route("/conversations/{id}/parts", post(actions::manage))
+}
+
+/// `GET /conversations`: 20 by default, at most 150.
+const LIST_PAGE: PageSize = PageSize {
+    default: 20,
+    max: 150,
+};
+
+pub fn conversation_not_found() -> ApiError {
+    ApiError::with_message(ErrorCode::NotFound, "Resource Not Found")
+}
+
+/// The conversation with this id, or `not_found`.
+pub async fn find_conversation<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Record> {
+    scope
+        .record(&CONVERSATIONS, id)
+        .await?
+        .ok_or_else(conversation_not_found)
+}
+
+#[derive(Debug, Deserialize)]
+struct RetrieveParams {
+    display_as: Option<String>,
+}
+
+fn view(ctx: &Ctx, with_parts: bool, display_as: Option<&str>) -> View {
+    View {
+        version: ctx.version,
+        with_parts,
+        plaintext: display_as == Some("plaintext"),
+    }
+}
+
+async fn retrieve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(params): Query<RetrieveParams>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.read(&ctx.workspace().id).await?;
+    let record = find_conversation(&mut scope, &id).await?;
+    let view = view(&ctx, true, params.display_as.as_deref());
+    Ok(axum::Json(
+        render_conversation(&mut scope, &record, view).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListParams {
+    per_page: Option<String>,
+    starting_after: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<axum::Json<Value>> {
+    let request = cursor_request(
+        params.per_page.as_deref(),
+        params.starting_after.as_deref(),
+        LIST_PAGE,
+    )?;
+    let mut scope = state.store.read(&ctx.workspace().id).await?;
+    let page = scope
+        .record_page(&CONVERSATIONS, &[], Order::NewestFirst, &request)
+        .await?;
+    // List items carry no parts before Unstable.
+    let view = view(&ctx, ctx.version == ApiVersion::Unstable, None);
+    let conversations = render_conversations(&mut scope, &page.items, view).await?;
+    Ok(axum::Json(json!({
+        "type": "conversation.list",
+        "conversations": conversations,
+        "total_count": page.total_count,
+        "pages": cursor_pages(&page),
+    })))
+}
+
+/// `POST /conversations`: a contact starts a conversation; the answer is the message.
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<Map<String, Value>>,
+) -> ApiResult<axum::Json<Value>> {
+    let from = object_field(&body, "from")?.ok_or_else(|| {
+        ApiError::with_message(ErrorCode::ParameterNotFound, "from is required").field("from")
+    })?;
+    let from_type = required_str(from, "type").map_err(|e| e.field("from.type"))?;
+    if !matches!(from_type, "user" | "lead" | "contact") {
+        return Err(ApiError::with_message(
+            ErrorCode::ParameterInvalid,
+            "from.type must be user, lead or contact",
+        )
+        .field("from.type"));
+    }
+    let contact_id = required_str(from, "id")
+        .map_err(|e| e.field("from.id"))?
+        .to_owned();
+    let text = required_str(&body, "body")?.to_owned();
+    let fields = record_from_body(
+        &body,
+        &[field("subject", TEXT), field("created_at", Kind::Timestamp)],
+    )?;
+    let now = ctx.now();
+    let created_at = fields
+        .get("created_at")
+        .and_then(Value::as_i64)
+        .unwrap_or(now);
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let contact = scope
+        .record(&CONTACTS, &contact_id)
+        .await?
+        .ok_or_else(crate::resources::contacts::contact_not_found)?;
+    let mut role = text_of(&contact, "role").unwrap_or("user").to_owned();
+    if role == "visitor" {
+        // A visitor who writes in becomes a lead.
+        let mut change = Record::new();
+        change.insert("role".into(), json!("lead"));
+        change.insert("updated_at".into(), json!(now));
+        scope.update_record(&CONTACTS, &contact_id, &change).await?;
+        role = "lead".into();
+    }
+    let source_id = confab_domain::ids::message_id();
+    let record = json!({
+        "state": state::OPEN, "read": false, "priority": "not_priority",
+        "waiting_since": created_at, "created_at": created_at, "updated_at": created_at,
+        "source_id": source_id, "source_type": "conversation",
+        "delivered_as": "customer_initiated",
+        "subject": fields.get("subject").cloned().unwrap_or(Value::Null),
+        "body": text, "author_type": role, "author_id": contact_id,
+        "custom_attributes": {},
+    });
+    let Value::Object(record) = record else {
+        return Err(ApiError::new(ErrorCode::ServerError));
+    };
+    let stored = scope.insert_record(&CONVERSATIONS, &record, now).await?;
+    scope
+        .put_link(
+            CONVERSATION_CONTACT,
+            id_of(&stored),
+            &contact_id,
+            &Value::Null,
+            now,
+        )
+        .await?;
+    scope.commit().await?;
+    Ok(axum::Json(json!({
+        "type": "user_message",
+        "id": source_id,
+        "created_at": created_at,
+        "subject": text_of(&stored, "subject").unwrap_or_default(),
+        "body": text_of(&stored, "body").unwrap_or_default(),
+        "message_type": "inapp",
+        "conversation_id": id_of(&stored),
+    })))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<Map<String, Value>>,
+) -> ApiResult<axum::Json<Value>> {
+    let now = ctx.now();
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let current = find_conversation(&mut scope, &id).await?;
+    let mut changes = record_from_body(&body, &[field("read", Kind::Bool)])?;
+    if ctx.version >= ApiVersion::V2_13 {
+        changes.extend(record_from_body(&body, &[field("title", TEXT)])?);
+    }
+    if ctx.version >= ApiVersion::V2_14 {
+        changes.extend(record_from_body(&body, &[field("company_id", TEXT)])?);
+    }
+    if let Some(values) = object_field(&body, "custom_attributes")? {
+        let merged = merge_checked(
+            &mut scope,
+            DataModel::Conversation,
+            current.get("custom_attributes"),
+            values,
+        )
+        .await?;
+        changes.insert("custom_attributes".into(), merged);
+    }
+    changes.insert("updated_at".into(), json!(now));
+    scope.update_record(&CONVERSATIONS, &id, &changes).await?;
+    let stored = find_conversation(&mut scope, &id).await?;
+    let rendered = render_conversation(&mut scope, &stored, view(&ctx, true, None)).await?;
+    scope.commit().await?;
+    Ok(axum::Json(rendered))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    find_conversation(&mut scope, &id).await?;
+    for part in scope
+        .records(
+            &CONVERSATION_PARTS,
+            &[Filter::Eq("conversation_id", json!(id))],
+        )
+        .await?
+    {
+        scope
+            .delete_record(&CONVERSATION_PARTS, id_of(&part))
+            .await?;
+    }
+    scope.delete_record(&CONVERSATIONS, &id).await?;
+    scope.commit().await?;
+    Ok(axum::Json(
+        json!({"id": id, "object": "conversation", "deleted": true}),
+    ))
+}

@@ -1,0 +1,452 @@
+//! Conversations and their parts as each version shows them. A page of conversations is
+//! rendered from one load of everything it refers to (parts, contacts, tags, admins), and
+//! statistics are computed from the parts on the way out.
+
+use std::collections::HashMap;
+
+use confab_domain::models::conversation::{statistics, AuthorKind, Event, Statistics};
+use confab_domain::models::Admin;
+use confab_domain::record::relation::{CONVERSATION_CONTACT, CONVERSATION_TAG};
+use confab_domain::record::{flag_of, id_of, int_of, text_of, Record, Side};
+use confab_domain::tables::{CONTACTS, CONVERSATION_PARTS, TAGS};
+use confab_domain::ApiVersion;
+use confab_store::links::Link;
+use confab_store::records::Filter;
+use confab_store::{Conn, Scope};
+use serde_json::{json, Map, Value};
+
+use crate::error::ApiResult;
+use crate::render::{before, versioned, Change};
+
+/// Retrieving a conversation shows at most this many parts: the newest.
+pub const MAX_PARTS: usize = 500;
+
+const CONVERSATION_CHANGES: &[Change] = &[
+    Change {
+        // 2.11 lists `topics` among the required fields of a conversation.
+        versions: before(ApiVersion::V2_13),
+        apply: |c| {
+            c.insert(
+                "topics".into(),
+                json!({"type": "topic.list", "topics": [], "total_count": 0}),
+            );
+        },
+    },
+    Change {
+        // 2.13's conversation has no custom attributes.
+        versions: &[ApiVersion::V2_13],
+        apply: |c| {
+            c.remove("custom_attributes");
+        },
+    },
+    Change {
+        // Only Unstable shows the company, and writes the team id as a string.
+        versions: before(ApiVersion::Unstable),
+        apply: |c| {
+            c.remove("company_id");
+        },
+    },
+    Change {
+        versions: &[ApiVersion::Unstable],
+        apply: |c| {
+            if let Some(team) = c.get_mut("team_assignee_id") {
+                if let Some(id) = team.as_i64() {
+                    *team = json!(id.to_string());
+                }
+            }
+            if c.get("company_id").is_some_and(Value::is_null) {
+                c.remove("company_id");
+            }
+        },
+    },
+];
+
+/// How a caller wants conversations shown.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    pub version: ApiVersion,
+    /// Include `conversation_parts` (retrieval, and Unstable's lists).
+    pub with_parts: bool,
+    /// `display_as=plaintext`: bodies without HTML.
+    pub plaintext: bool,
+}
+
+/// Everything a page of conversations refers to.
+struct Loaded {
+    parts: HashMap<String, Vec<Record>>,
+    contacts: HashMap<String, Vec<Link>>,
+    tags: HashMap<String, Vec<Link>>,
+    contact_records: HashMap<String, Record>,
+    tag_records: HashMap<String, Record>,
+    admins: HashMap<String, Admin>,
+}
+
+async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Loaded> {
+    let ids: Vec<String> = records.iter().map(|r| id_of(r).to_owned()).collect();
+    let contacts = scope
+        .links_of(CONVERSATION_CONTACT, Side::Left, &ids)
+        .await?;
+    let tags = scope.links_of(CONVERSATION_TAG, Side::Left, &ids).await?;
+    let mut parts: HashMap<String, Vec<Record>> = HashMap::new();
+    let all_parts = scope
+        .records(
+            &CONVERSATION_PARTS,
+            &[Filter::In(
+                "conversation_id",
+                ids.iter().map(|id| Value::from(id.as_str())).collect(),
+            )],
+        )
+        .await?;
+    for part in all_parts {
+        let owner = text_of(&part, "conversation_id")
+            .unwrap_or_default()
+            .to_owned();
+        parts.entry(owner).or_default().push(part);
+    }
+    let mut contact_ids: Vec<String> = contacts
+        .values()
+        .flatten()
+        .map(|l| l.right_id.clone())
+        .collect();
+    for record in records {
+        if AuthorKind::of(text_of(record, "author_type").unwrap_or_default()) == AuthorKind::Contact
+        {
+            contact_ids.push(text_of(record, "author_id").unwrap_or_default().to_owned());
+        }
+    }
+    for part in parts.values().flatten() {
+        if AuthorKind::of(text_of(part, "author_type").unwrap_or_default()) == AuthorKind::Contact {
+            contact_ids.push(text_of(part, "author_id").unwrap_or_default().to_owned());
+        }
+    }
+    contact_ids.sort_unstable();
+    contact_ids.dedup();
+    let contact_records = scope
+        .records_by_ids(&CONTACTS, &contact_ids)
+        .await?
+        .into_iter()
+        .map(|r| (id_of(&r).to_owned(), r))
+        .collect();
+    let mut tag_ids: Vec<String> = tags
+        .values()
+        .flatten()
+        .map(|l| l.right_id.clone())
+        .collect();
+    tag_ids.sort_unstable();
+    tag_ids.dedup();
+    let tag_records = scope
+        .records_by_ids(&TAGS, &tag_ids)
+        .await?
+        .into_iter()
+        .map(|r| (id_of(&r).to_owned(), r))
+        .collect();
+    let admins = scope
+        .admins()
+        .await?
+        .into_iter()
+        .map(|a| (a.id.to_string(), a))
+        .collect();
+    Ok(Loaded {
+        parts,
+        contacts,
+        tags,
+        contact_records,
+        tag_records,
+        admins,
+    })
+}
+
+/// Intercom's plain-text form of an HTML body: tags dropped, the common entities decoded.
+pub fn plaintext(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match (in_tag, c) {
+            (false, '<') => in_tag = true,
+            (true, '>') => in_tag = false,
+            (false, c) => out.push(c),
+            (true, _) => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn author(loaded: &Loaded, author_type: &str, author_id: &str, version: ApiVersion) -> Value {
+    let (name, email) = match AuthorKind::of(author_type) {
+        AuthorKind::Admin => loaded
+            .admins
+            .get(author_id)
+            .map(|a| (json!(a.name), json!(a.email)))
+            .unwrap_or((Value::Null, json!(""))),
+        AuthorKind::Contact => loaded
+            .contact_records
+            .get(author_id)
+            .map(|c| {
+                (
+                    c.get("name").cloned().unwrap_or(Value::Null),
+                    json!(text_of(c, "email").unwrap_or_default()),
+                )
+            })
+            .unwrap_or((Value::Null, json!(""))),
+        AuthorKind::Bot => (json!("Operator"), json!("")),
+    };
+    // Unstable makes the name a non-nullable string.
+    let name = match name {
+        Value::Null if version == ApiVersion::Unstable => json!(""),
+        name => name,
+    };
+    json!({
+        "type": author_type, "id": author_id, "name": name, "email": email,
+        "from_ai_agent": false, "is_ai_answer": false,
+    })
+}
+
+fn body_of(record: &Record, column: &str, view: View) -> Value {
+    match text_of(record, column) {
+        Some(body) if view.plaintext => json!(plaintext(body)),
+        Some(body) => json!(body),
+        None => Value::Null,
+    }
+}
+
+fn render_part(part: &Record, loaded: &Loaded, view: View) -> Value {
+    let assigned_to = match (text_of(part, "assigned_type"), text_of(part, "assigned_id")) {
+        (Some(kind), Some(id)) => json!({"type": kind, "id": id}),
+        _ => Value::Null,
+    };
+    json!({
+        "type": "conversation_part",
+        "id": id_of(part),
+        "part_type": part.get("part_type"),
+        "body": body_of(part, "body", view),
+        "created_at": part.get("created_at"),
+        "updated_at": part.get("updated_at"),
+        "notified_at": part.get("notified_at"),
+        "assigned_to": assigned_to,
+        "author": author(
+            loaded,
+            text_of(part, "author_type").unwrap_or_default(),
+            text_of(part, "author_id").unwrap_or_default(),
+            view.version,
+        ),
+        "attachments": part.get("attachments").filter(|v| v.is_array()).cloned().unwrap_or_else(|| json!([])),
+        "external_id": part.get("external_id"),
+        "redacted": flag_of(part, "redacted"),
+    })
+}
+
+fn render_statistics(s: &Statistics) -> Value {
+    let mut out = Map::new();
+    out.insert("type".into(), json!("conversation_statistics"));
+    let optional = [
+        ("time_to_assignment", s.time_to_assignment),
+        ("time_to_admin_reply", s.time_to_admin_reply),
+        ("time_to_first_close", s.time_to_first_close),
+        ("time_to_last_close", s.time_to_last_close),
+        ("median_time_to_reply", s.median_time_to_reply),
+        ("first_contact_reply_at", s.first_contact_reply_at),
+        ("first_assignment_at", s.first_assignment_at),
+        ("first_admin_reply_at", s.first_admin_reply_at),
+        ("first_close_at", s.first_close_at),
+        ("last_assignment_at", s.last_assignment_at),
+        (
+            "last_assignment_admin_reply_at",
+            s.last_assignment_admin_reply_at,
+        ),
+        ("last_contact_reply_at", s.last_contact_reply_at),
+        ("last_admin_reply_at", s.last_admin_reply_at),
+        ("last_close_at", s.last_close_at),
+    ];
+    for (name, value) in optional {
+        if let Some(value) = value {
+            out.insert(name.into(), json!(value));
+        }
+    }
+    if let Some(by) = &s.last_closed_by_id {
+        out.insert("last_closed_by_id".into(), json!(by));
+    }
+    out.insert("count_reopens".into(), json!(s.count_reopens));
+    out.insert("count_assignments".into(), json!(s.count_assignments));
+    out.insert(
+        "count_conversation_parts".into(),
+        json!(s.count_conversation_parts),
+    );
+    Value::Object(out)
+}
+
+/// The admins who wrote a part, as references.
+fn teammates(events: &[Event<'_>]) -> Value {
+    let mut ids: Vec<&str> = events
+        .iter()
+        .filter(|e| e.author == AuthorKind::Admin)
+        .map(|e| e.author_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    json!({
+        "type": "admin.list",
+        "teammates": ids.iter().map(|t| json!({"type": "admin", "id": t})).collect::<Vec<_>>(),
+    })
+}
+
+/// The conversation's contacts, as references.
+fn contact_refs(loaded: &Loaded, id: &str) -> Value {
+    let contacts: Vec<Value> = loaded
+        .contacts
+        .get(id)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|l| {
+            let external_id = loaded
+                .contact_records
+                .get(&l.right_id)
+                .and_then(|c| c.get("external_id").cloned())
+                .unwrap_or(Value::Null);
+            json!({"type": "contact", "id": l.right_id, "external_id": external_id})
+        })
+        .collect();
+    json!({"type": "contact.list", "contacts": contacts})
+}
+
+/// The conversation's tags, with who applied them and when.
+fn applied_tags(loaded: &Loaded, id: &str) -> Value {
+    let tags: Vec<Value> = loaded
+        .tags
+        .get(id)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|l| {
+            let tag = loaded.tag_records.get(&l.right_id)?;
+            let by = l.meta.get("admin_id").cloned().unwrap_or(Value::Null);
+            Some(json!({
+                "type": "tag", "id": l.right_id, "name": tag.get("name"),
+                "applied_at": l.created_at, "applied_by": {"type": "admin", "id": by},
+            }))
+        })
+        .collect();
+    json!({"type": "tag.list", "tags": tags})
+}
+
+fn canonical(record: &Record, loaded: &Loaded, view: View) -> Value {
+    let id = id_of(record);
+    let empty = Vec::new();
+    let parts = loaded.parts.get(id).unwrap_or(&empty);
+    let author_type = text_of(record, "author_type").unwrap_or_default();
+    let created_at = int_of(record, "created_at").unwrap_or_default();
+    let contact_started = AuthorKind::of(author_type) == AuthorKind::Contact;
+    let events: Vec<Event<'_>> = parts
+        .iter()
+        .map(|p| Event {
+            part_type: text_of(p, "part_type").unwrap_or_default(),
+            author: AuthorKind::of(text_of(p, "author_type").unwrap_or_default()),
+            author_id: text_of(p, "author_id").unwrap_or_default(),
+            at: int_of(p, "created_at").unwrap_or_default(),
+        })
+        .collect();
+    let stats = statistics(created_at, contact_started, &events);
+    let teammates = teammates(&events);
+    let contacts = contact_refs(loaded, id);
+    let tags = applied_tags(loaded, id);
+    let source = json!({
+        "type": record.get("source_type"),
+        "id": record.get("source_id"),
+        "delivered_as": record.get("delivered_as"),
+        "subject": text_of(record, "subject").unwrap_or_default(),
+        "body": body_of(record, "body", view),
+        "author": author(loaded, author_type, text_of(record, "author_id").unwrap_or_default(), view.version),
+        "attachments": record.get("source_attachments").filter(|v| v.is_array()).cloned().unwrap_or_else(|| json!([])),
+        "url": Value::Null,
+        "redacted": flag_of(record, "source_redacted"),
+    });
+    let mut c = json!({
+        "type": "conversation",
+        "id": id,
+        "title": record.get("title"),
+        "created_at": created_at,
+        "updated_at": record.get("updated_at"),
+        "waiting_since": record.get("waiting_since"),
+        "snoozed_until": record.get("snoozed_until"),
+        "open": text_of(record, "state") != Some("closed"),
+        "state": record.get("state"),
+        "read": flag_of(record, "read"),
+        "priority": record.get("priority"),
+        "admin_assignee_id": record.get("admin_assignee_id"),
+        "team_assignee_id": record.get("team_assignee_id"),
+        "company_id": record.get("company_id"),
+        "tags": tags,
+        "source": source,
+        "contacts": contacts,
+        "teammates": teammates,
+        "custom_attributes": record.get("custom_attributes").filter(|v| v.is_object()).cloned().unwrap_or_else(|| json!({})),
+        "sla_applied": Value::Null,
+        "statistics": render_statistics(&stats),
+        "linked_objects": {"type": "list", "data": [], "total_count": 0, "has_more": false},
+        "ai_agent_participated": false,
+        "ai_agent": Value::Null,
+    });
+    if let Some(obj) = c.as_object_mut() {
+        if contact_started {
+            obj.insert(
+                "first_contact_reply".into(),
+                json!({"created_at": created_at, "type": "conversation", "url": Value::Null}),
+            );
+        }
+        if view.with_parts {
+            let shown = &parts[parts.len().saturating_sub(MAX_PARTS)..];
+            obj.insert(
+                "conversation_parts".into(),
+                json!({
+                    "type": "conversation_part.list",
+                    "conversation_parts": shown.iter().map(|p| render_part(p, loaded, view)).collect::<Vec<_>>(),
+                    "total_count": parts.len(),
+                }),
+            );
+        }
+    }
+    versioned(c, view.version, CONVERSATION_CHANGES)
+}
+
+/// Renders conversations as `view` asks.
+pub async fn render_conversations<C: Conn>(
+    scope: &mut Scope<C>,
+    records: &[Record],
+    view: View,
+) -> ApiResult<Vec<Value>> {
+    let loaded = load(scope, records).await?;
+    Ok(records
+        .iter()
+        .map(|r| canonical(r, &loaded, view))
+        .collect())
+}
+
+/// Renders one conversation with its parts.
+pub async fn render_conversation<C: Conn>(
+    scope: &mut Scope<C>,
+    record: &Record,
+    view: View,
+) -> ApiResult<Value> {
+    Ok(
+        render_conversations(scope, std::slice::from_ref(record), view)
+            .await?
+            .pop()
+            .unwrap_or(Value::Null),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_drops_tags_and_decodes_entities() {
+        assert_eq!(plaintext("<p>Hi &amp; <b>bye</b></p>"), "Hi & bye");
+        assert_eq!(plaintext("1 &lt; 2"), "1 < 2");
+    }
+}

@@ -1,0 +1,116 @@
+//! Running a search request for any resource. A resource declares one table of its
+//! searchable fields — public name, type, where the value lives — and this module checks the
+//! query against it and the workspace's data attributes, lowers it, pages it and answers the
+//! matching ids. `POST /contacts/search`, `POST /conversations/search` and segment membership
+//! all come through here.
+
+use confab_domain::models::{DataModel, DataType};
+use confab_domain::paging::{Cursor, CursorRequest, Page};
+use confab_domain::search::{self, FieldTable, FieldType, SearchField, SearchRequest};
+use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
+use confab_store::{Conn, Scope};
+
+use crate::custom_attributes::custom_attributes_of;
+use crate::error::{ApiError, ApiResult};
+
+/// One searchable field: public name, type, and where its value lives.
+pub type FieldSpec = (&'static str, FieldType, Target);
+
+/// The domain's half of a field table (names and types).
+pub const fn search_fields<const N: usize>(specs: &[FieldSpec; N]) -> [SearchField; N] {
+    let mut out = [SearchField::new("", FieldType::String); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = SearchField::new(specs[i].0, specs[i].1);
+        i += 1;
+    }
+    out
+}
+
+/// The store's half of a field table (names and targets), plus the custom attributes.
+pub const fn search_targets<const N: usize, const M: usize>(
+    specs: &[FieldSpec; N],
+) -> [(&'static str, Target); M] {
+    let mut out = [(
+        "custom_attributes",
+        Target::CustomAttribute("custom_attributes"),
+    ); M];
+    let mut i = 0;
+    while i < N {
+        out[i + 1] = (specs[i].0, specs[i].2);
+        i += 1;
+    }
+    out
+}
+
+/// A searchable resource.
+pub struct Searchable {
+    pub fields: &'static [SearchField],
+    pub schema: SearchSchema,
+    /// Whose data attributes `custom_attributes.*` names.
+    pub model: DataModel,
+    pub default_per_page: u32,
+    pub max_per_page: u32,
+}
+
+fn field_type(data_type: DataType) -> FieldType {
+    match data_type {
+        DataType::String | DataType::Options => FieldType::String,
+        DataType::Integer => FieldType::Integer,
+        DataType::Float => FieldType::Float,
+        DataType::Boolean => FieldType::Boolean,
+        DataType::Date | DataType::Datetime => FieldType::Date,
+    }
+}
+
+/// Checks and lowers `query` (dates to ranges in the workspace's time zone).
+fn lower(
+    searchable: &Searchable,
+    query: &search::Query,
+    attributes: &[(String, FieldType)],
+    time_zone: &str,
+) -> ApiResult<search::Lowered> {
+    let lookup = |name: &str| attributes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+    let table = FieldTable::new(searchable.fields).with_custom("custom_attributes", &lookup);
+    let zone = search::time_zone(time_zone)?;
+    Ok(search::lower(query, &table, &zone)?)
+}
+
+/// The page a request asks for, within the resource's page sizes.
+pub fn page_request(searchable: &Searchable, request: &SearchRequest) -> ApiResult<CursorRequest> {
+    Ok(CursorRequest {
+        per_page: request
+            .per_page
+            .unwrap_or(searchable.default_per_page)
+            .clamp(1, searchable.max_per_page),
+        after: request
+            .starting_after
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(Cursor::decode)
+            .transpose()
+            .map_err(ApiError::from)?,
+    })
+}
+
+/// One page of the ids of the resource's rows that match `query` and `base`.
+pub async fn matching_ids<C: Conn>(
+    scope: &mut Scope<C>,
+    searchable: &Searchable,
+    query: &search::Query,
+    base: BaseFilter,
+    page: &CursorRequest,
+    order: Order,
+    time_zone: &str,
+) -> ApiResult<Page<String>> {
+    let attributes: Vec<(String, FieldType)> = custom_attributes_of(scope, searchable.model)
+        .await?
+        .into_iter()
+        .filter(|a| !a.archived)
+        .map(|a| (a.name, field_type(a.data_type)))
+        .collect();
+    let lowered = lower(searchable, query, &attributes, time_zone)?;
+    Ok(scope
+        .search_ids(&searchable.schema, &lowered, &base, page, order)
+        .await?)
+}

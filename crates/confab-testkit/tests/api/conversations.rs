@@ -1,0 +1,497 @@
+use confab_domain::ApiVersion;
+use confab_testkit::TestApp;
+use serde_json::{json, Value};
+
+async fn contact(app: &TestApp, body: Value) -> String {
+    let res = app.post("/contacts").json(&body).send().await;
+    res.assert_status(200);
+    res.body["id"].as_str().unwrap().to_owned()
+}
+
+/// A contact writes in; answers the new conversation's id.
+async fn start(app: &TestApp, contact_id: &str, body: &str) -> String {
+    let res = app
+        .post("/conversations")
+        .json(&json!({"from": {"type": "user", "id": contact_id}, "body": body}))
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(res.body["type"], "user_message");
+    assert_eq!(res.body["message_type"], "inapp");
+    res.body["conversation_id"].as_str().unwrap().to_owned()
+}
+
+async fn part(app: &TestApp, id: &str, body: Value) -> Value {
+    let res = app
+        .post(&format!("/conversations/{id}/parts"))
+        .json(&body)
+        .send()
+        .await;
+    res.assert_status(200);
+    res.body
+}
+
+async fn reply(app: &TestApp, id: &str, body: Value) -> Value {
+    let res = app
+        .post(&format!("/conversations/{id}/reply"))
+        .json(&body)
+        .send()
+        .await;
+    res.assert_status(200);
+    res.body
+}
+
+async fn set_clock(app: &TestApp, at: i64) {
+    app.post("/_confab/clock")
+        .json(&json!({"freeze_at": at}))
+        .send()
+        .await
+        .assert_status(200);
+}
+
+#[tokio::test]
+async fn a_contact_started_conversation_can_be_fetched_at_once_with_its_source() {
+    let app = TestApp::new().await;
+    let c = contact(&app, json!({"email": "w@x.com", "name": "Wendy"})).await;
+    let id = start(&app, &c, "<p>Help &amp; thanks</p>").await;
+    let res = app.get(&format!("/conversations/{id}")).send().await;
+    res.assert_status(200);
+    let conv = &res.body;
+    assert_eq!(
+        (&conv["state"], &conv["open"]),
+        (&json!("open"), &json!(true))
+    );
+    assert_eq!(conv["source"]["body"], "<p>Help &amp; thanks</p>");
+    assert_eq!(conv["source"]["author"]["id"], c);
+    assert_eq!(conv["source"]["author"]["name"], "Wendy");
+    assert_eq!(conv["source"]["delivered_as"], "customer_initiated");
+    assert_eq!(conv["contacts"]["contacts"][0]["id"], c);
+    assert_eq!(conv["waiting_since"], conv["created_at"]);
+    assert_eq!(conv["conversation_parts"]["total_count"], 0);
+    let plain = app
+        .get(&format!("/conversations/{id}?display_as=plaintext"))
+        .send()
+        .await;
+    assert_eq!(plain.body["source"]["body"], "Help & thanks");
+}
+
+#[tokio::test]
+async fn the_support_desk_flow_moves_state_assignees_and_statistics() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "flow@x.com"})).await;
+    set_clock(&app, 1_800_000_000).await;
+    let id = start(&app, &c, "my order is late").await;
+
+    set_clock(&app, 1_800_000_060).await;
+    let conv = reply(
+        &app,
+        &id,
+        json!({"type": "admin", "admin_id": "1", "message_type": "comment", "body": "Looking"}),
+    )
+    .await;
+    assert_eq!(
+        conv["waiting_since"],
+        Value::Null,
+        "an admin reply answers the contact"
+    );
+    assert_eq!(conv["statistics"]["time_to_admin_reply"], 60);
+    assert_eq!(
+        conv["teammates"]["teammates"],
+        json!([{"type": "admin", "id": "1"}])
+    );
+
+    set_clock(&app, 1_800_000_100).await;
+    let conv = part(
+        &app,
+        &id,
+        json!({"message_type": "assignment", "type": "team", "admin_id": "1", "assignee_id": "1"}),
+    )
+    .await;
+    assert_eq!(conv["team_assignee_id"], 1);
+    assert_eq!(conv["statistics"]["count_assignments"], 1);
+    let parts = &conv["conversation_parts"]["conversation_parts"];
+    assert_eq!(parts[1]["part_type"], "assignment");
+    assert_eq!(parts[1]["assigned_to"], json!({"type": "team", "id": "1"}));
+
+    let conv = part(
+        &app,
+        &id,
+        json!({"message_type": "assignment", "type": "admin", "admin_id": "1", "assignee_id": "2"}),
+    )
+    .await;
+    assert_eq!(
+        (&conv["admin_assignee_id"], &conv["team_assignee_id"]),
+        (&json!(2), &json!(1))
+    );
+    let conv = part(
+        &app,
+        &id,
+        json!({"message_type": "assignment", "type": "admin", "admin_id": "1", "assignee_id": "0"}),
+    )
+    .await;
+    assert_eq!(conv["admin_assignee_id"], Value::Null, "0 unassigns");
+
+    let conv = part(
+        &app,
+        &id,
+        json!({"message_type": "snoozed", "admin_id": "1", "snoozed_until": 1_800_003_600}),
+    )
+    .await;
+    assert_eq!(
+        (&conv["state"], &conv["snoozed_until"]),
+        (&json!("snoozed"), &json!(1_800_003_600))
+    );
+
+    set_clock(&app, 1_800_000_200).await;
+    let conv = part(&app, &id, json!({"message_type": "close", "admin_id": "2"})).await;
+    assert_eq!(
+        (&conv["state"], &conv["open"]),
+        (&json!("closed"), &json!(false))
+    );
+    assert_eq!(conv["snoozed_until"], Value::Null);
+    assert_eq!(conv["statistics"]["time_to_first_close"], 200);
+    assert_eq!(conv["statistics"]["last_closed_by_id"], "2");
+
+    set_clock(&app, 1_800_000_300).await;
+    let conv = reply(
+        &app,
+        &id,
+        json!({"type": "user", "intercom_user_id": c, "message_type": "comment", "body": "still late"}),
+    )
+    .await;
+    assert_eq!(
+        conv["state"], "open",
+        "a contact's reply reopens the conversation"
+    );
+    assert_eq!(conv["waiting_since"], 1_800_000_300);
+    assert_eq!(conv["statistics"]["last_contact_reply_at"], 1_800_000_300);
+
+    let conv = part(&app, &id, json!({"message_type": "close", "admin_id": "1"})).await;
+    let conv2 = part(&app, &id, json!({"message_type": "open", "admin_id": "1"})).await;
+    assert_eq!(conv["state"], "closed");
+    assert_eq!(conv2["statistics"]["count_reopens"], 1);
+    assert_eq!(conv2["statistics"]["count_conversation_parts"], 9);
+    assert_eq!(conv2["conversation_parts"]["total_count"], 9);
+}
+
+#[tokio::test]
+async fn notes_do_not_answer_the_contact() {
+    let app = TestApp::new().await;
+    let c = contact(&app, json!({"email": "n@x.com"})).await;
+    let id = start(&app, &c, "hi").await;
+    let conv = reply(
+        &app,
+        &id,
+        json!({"type": "admin", "admin_id": 1, "message_type": "note", "body": "internal"}),
+    )
+    .await;
+    assert_ne!(conv["waiting_since"], Value::Null);
+    assert_eq!(
+        conv["conversation_parts"]["conversation_parts"][0]["part_type"],
+        "note"
+    );
+    assert!(conv["statistics"].get("first_admin_reply_at").is_none());
+}
+
+#[tokio::test]
+async fn replying_to_last_finds_the_contacts_latest_conversation() {
+    let app = TestApp::new().await;
+    let c = contact(&app, json!({"external_id": "last-1"})).await;
+    start(&app, &c, "first").await;
+    let second = start(&app, &c, "second").await;
+    let conv = reply(
+        &app,
+        "last",
+        json!({"type": "user", "user_id": "last-1", "message_type": "comment", "body": "me again"}),
+    )
+    .await;
+    assert_eq!(conv["id"], second);
+}
+
+#[tokio::test]
+async fn bad_actions_get_the_documented_errors_and_write_nothing() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "e@x.com"})).await;
+    let id = start(&app, &c, "hello").await;
+    let path = format!("/conversations/{id}/parts");
+    for (body, status, code) in [
+        (
+            json!({"message_type": "snoozed", "admin_id": "1"}),
+            400,
+            "parameter_not_found",
+        ),
+        (json!({"message_type": "close"}), 400, "parameter_not_found"),
+        (
+            json!({"message_type": "close", "admin_id": "99"}),
+            404,
+            "admin_not_found",
+        ),
+        (
+            json!({"message_type": "assignment", "type": "team", "admin_id": "1", "assignee_id": "77"}),
+            404,
+            "team_not_found",
+        ),
+        (
+            json!({"message_type": "dance", "admin_id": "1"}),
+            400,
+            "parameter_invalid",
+        ),
+    ] {
+        app.post(&path)
+            .json(&body)
+            .send()
+            .await
+            .assert_error(status, code);
+    }
+    let reply_path = format!("/conversations/{id}/reply");
+    app.post(&reply_path)
+        .json(&json!({"type": "admin", "admin_id": "1", "message_type": "comment"}))
+        .send()
+        .await
+        .assert_error(400, "parameter_not_found");
+    app.post(&reply_path)
+        .json(&json!({"type": "user", "email": "nobody@x.com", "message_type": "comment", "body": "x"}))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    app.post("/conversations/424242/reply")
+        .json(&json!({"type": "admin", "admin_id": "1", "message_type": "comment", "body": "x"}))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    app.post("/conversations")
+        .json(&json!({"from": {"type": "user", "id": "000000000000000000000000"}, "body": "x"}))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    let conv = app.get(&format!("/conversations/{id}")).send().await;
+    assert_eq!(
+        conv.body["conversation_parts"]["total_count"], 0,
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn every_version_sees_its_own_shape() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "v@x.com"})).await;
+    let id = start(&app, &c, "versions").await;
+    part(
+        &app,
+        &id,
+        json!({"message_type": "assignment", "type": "team", "admin_id": "1", "assignee_id": "1"}),
+    )
+    .await;
+    for v in ApiVersion::ALL {
+        let one = app
+            .get(&format!("/conversations/{id}"))
+            .version(v)
+            .send()
+            .await;
+        one.assert_status(200);
+        let team = &one.body["team_assignee_id"];
+        assert_eq!(team.is_string(), v == ApiVersion::Unstable, "{v}: {team}");
+        assert_eq!(
+            one.body.get("topics").is_some(),
+            v == ApiVersion::V2_11,
+            "{v}"
+        );
+        assert_eq!(
+            one.body.get("custom_attributes").is_some(),
+            v != ApiVersion::V2_13,
+            "{v}"
+        );
+        let list = app.get("/conversations").version(v).send().await;
+        list.assert_status(200);
+        assert_eq!(list.body["type"], "conversation.list");
+        let item = &list.body["conversations"][0];
+        assert_eq!(
+            item.get("conversation_parts").is_some(),
+            v == ApiVersion::Unstable,
+            "{v}"
+        );
+    }
+    app.delete(&format!("/conversations/{id}"))
+        .version(ApiVersion::V2_11)
+        .send()
+        .await
+        .assert_error(400, "intercom_version_invalid");
+    let res = app.delete(&format!("/conversations/{id}")).send().await;
+    assert_eq!(
+        res.body,
+        json!({"id": id, "object": "conversation", "deleted": true})
+    );
+    app.get(&format!("/conversations/{id}"))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn the_conversation_list_pages_newest_first_and_stops() {
+    let app = TestApp::new().await;
+    let c = contact(&app, json!({"email": "p@x.com"})).await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(start(&app, &c, &format!("m{i}")).await);
+    }
+    ids.reverse();
+    let mut seen = Vec::new();
+    let mut url = "/conversations?per_page=2".to_owned();
+    loop {
+        let res = app.get(&url).send().await;
+        assert_eq!(res.body["total_count"], 5);
+        seen.extend(
+            res.body["conversations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned()),
+        );
+        match res.body["pages"]["next"]["starting_after"].as_str() {
+            Some(cursor) => url = format!("/conversations?per_page=2&starting_after={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
+}
+
+#[tokio::test]
+async fn an_update_marks_read_and_sets_the_title() {
+    let app = TestApp::new().await;
+    let c = contact(&app, json!({"email": "u@x.com"})).await;
+    let id = start(&app, &c, "hi").await;
+    let res = app
+        .put(&format!("/conversations/{id}"))
+        .json(&json!({"read": true, "title": "Late order"}))
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(
+        (&res.body["read"], &res.body["title"]),
+        (&json!(true), &json!("Late order"))
+    );
+    app.put(&format!("/conversations/{id}"))
+        .json(&json!({"custom_attributes": {"undeclared": "x"}}))
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
+}
+
+#[tokio::test]
+async fn redacting_replaces_a_part_or_the_source_for_good() {
+    let app = TestApp::new().await;
+    let c = contact(&app, json!({"email": "r@x.com"})).await;
+    let id = start(&app, &c, "my card is 4111").await;
+    let conv = reply(
+        &app,
+        &id,
+        json!({"type": "admin", "admin_id": "1", "message_type": "comment", "body": "secret"}),
+    )
+    .await;
+    let part_id = conv["conversation_parts"]["conversation_parts"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let source_id = conv["source"]["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post("/conversations/redact")
+        .json(&json!({"type": "conversation_part", "conversation_id": id, "conversation_part_id": part_id}))
+        .send()
+        .await;
+    res.assert_status(200);
+    let redacted = &res.body["conversation_parts"]["conversation_parts"][0];
+    assert_eq!(
+        (&redacted["body"], &redacted["redacted"]),
+        (&json!(""), &json!(true))
+    );
+    let res = app
+        .post("/conversations/redact")
+        .json(&json!({"type": "source", "conversation_id": id, "source_id": source_id}))
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(
+        (&res.body["source"]["body"], &res.body["source"]["redacted"]),
+        (&json!(""), &json!(true))
+    );
+    // Nothing can find the old text again.
+    let found = app
+        .post("/conversations/search")
+        .json(&json!({"query": {"field": "source.body", "operator": "~", "value": "4111"}}))
+        .send()
+        .await;
+    assert_eq!(found.body["total_count"], 0);
+    app.post("/conversations/redact")
+        .json(&json!({"type": "conversation_part", "conversation_id": id, "conversation_part_id": "999"}))
+        .send()
+        .await
+        .assert_error(404, "conversation_part_or_message_not_found");
+}
+
+#[tokio::test]
+async fn conversation_search_finds_by_state_assignee_contact_and_body() {
+    let app = TestApp::with_demo().await;
+    let ann = contact(&app, json!({"email": "ann@s.com"})).await;
+    let bob = contact(&app, json!({"email": "bob@s.com"})).await;
+    let a1 = start(&app, &ann, "refund please").await;
+    let a2 = start(&app, &ann, "thanks").await;
+    let b1 = start(&app, &bob, "refund again").await;
+    part(&app, &a2, json!({"message_type": "close", "admin_id": "1"})).await;
+    part(
+        &app,
+        &b1,
+        json!({"message_type": "assignment", "type": "admin", "admin_id": "1", "assignee_id": "2"}),
+    )
+    .await;
+    let ids = |body: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = body["conversations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let search = |query: Value| {
+        let app = &app;
+        async move {
+            let res = app
+                .post("/conversations/search")
+                .json(&json!({"query": query}))
+                .send()
+                .await;
+            res.assert_status(200);
+            assert_eq!(res.body["type"], "conversation.list");
+            res.body
+        }
+    };
+    let mut open = vec![a1.clone(), b1.clone()];
+    open.sort();
+    assert_eq!(
+        ids(&search(json!({"field": "state", "operator": "=", "value": "open"})).await),
+        open
+    );
+    assert_eq!(
+        ids(&search(json!({"field": "admin_assignee_id", "operator": "=", "value": 2})).await),
+        vec![b1.clone()]
+    );
+    let mut anns = vec![a1.clone(), a2.clone()];
+    anns.sort();
+    assert_eq!(
+        ids(&search(json!({"field": "contact_ids", "operator": "=", "value": ann})).await),
+        anns
+    );
+    let mut refunds = vec![a1.clone(), b1.clone()];
+    refunds.sort();
+    assert_eq!(
+        ids(&search(json!({"field": "source.body", "operator": "~", "value": "refund"})).await),
+        refunds
+    );
+    app.post("/conversations/search")
+        .json(&json!({"query": {"field": "statistics.count_reopens", "operator": "=", "value": 1}}))
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
+}
