@@ -20,6 +20,8 @@ pub enum ErrorCode {
     AdminNotFound,
     TeamNotFound,
     CompanyNotFound,
+    ContactCompanyLimitExceeded,
+    ScrollExists,
     FieldNotFound,
     AwayStatusReasonMandatory,
     Conflict,
@@ -56,6 +58,12 @@ impl ErrorCode {
             C::AdminNotFound => (404, "admin_not_found", "Admin not found"),
             C::TeamNotFound => (404, "team_not_found", "Team not found"),
             C::CompanyNotFound => (404, "company_not_found", "Company Not Found"),
+            C::ContactCompanyLimitExceeded => (
+                400,
+                "contact_company_limit_exceeded",
+                "Contact has reached the maximum of 1000 company associations",
+            ),
+            C::ScrollExists => (400, "scroll_exists", "scroll already exists for this app"),
             C::FieldNotFound => (404, "field_not_found", "Data attribute not found"),
             C::AwayStatusReasonMandatory => (
                 400,

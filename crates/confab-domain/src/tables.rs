@@ -204,6 +204,15 @@ pub const CUSTOM_OBJECT_INSTANCES: Table = Table {
     links: &[(CONTACT_CUSTOM_OBJECT, Side::Right)],
 };
 
+/// Open company scrolls (`GET /companies/scroll`), at most one per workspace; the id is the
+/// `scroll_param`, `position` the `seq` of the last company returned.
+pub const COMPANY_SCROLLS: Table = Table {
+    name: "company_scrolls",
+    id_style: IdStyle::Object,
+    columns: &[int("position"), int("last_used_at"), int("created_at")],
+    links: &[],
+};
+
 /// Every record table, for the test that compares them with the database.
 pub const ALL: &[Table] = &[
     CONTACTS,
@@ -216,4 +225,5 @@ pub const ALL: &[Table] = &[
     DATA_EVENTS,
     CUSTOM_OBJECT_TYPES,
     CUSTOM_OBJECT_INSTANCES,
+    COMPANY_SCROLLS,
 ];

@@ -2,6 +2,7 @@
 
 pub mod admins;
 pub mod away_status_reasons;
+pub mod companies;
 pub mod teams;
 
 use axum::Router;
@@ -15,6 +16,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admins::routes())
         .merge(teams::routes())
         .merge(away_status_reasons::routes())
+        .merge(companies::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as
