@@ -9,6 +9,7 @@ pub mod ids;
 pub mod models;
 pub mod paging;
 pub mod record;
+pub mod search;
 pub mod tables;
 pub mod version;
 

@@ -19,6 +19,8 @@ pub enum Filter {
     Eq(&'static str, Value),
     /// `column <> value` (NULLs excluded); `null` matches NOT NULL.
     NotEq(&'static str, Value),
+    /// `column IN (values…)`; an empty list matches nothing.
+    In(&'static str, Vec<Value>),
     /// The record is the left side of a link of `relation` to `right_id`.
     HasLink {
         relation: &'static str,
@@ -110,6 +112,20 @@ fn push_filters(sql: &mut Sql, table: &Table, filters: &[Filter]) -> Result<(), 
                     .push(name)
                     .push(" <> ")
                     .arg(Arg::for_column(column, value)?);
+            }
+            Filter::In(_, values) if values.is_empty() => {
+                sql.push(" AND 1 = 0");
+            }
+            Filter::In(name, values) => {
+                let column = column_of(table, name)?;
+                sql.push(" AND ").push(name).push(" IN (");
+                for (i, value) in values.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.arg(Arg::for_column(column, value)?);
+                }
+                sql.push(")");
             }
             Filter::HasLink { relation, right_id } => {
                 sql.push(" AND EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")

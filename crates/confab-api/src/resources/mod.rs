@@ -3,6 +3,7 @@
 pub mod admins;
 pub mod away_status_reasons;
 pub mod companies;
+pub mod contacts;
 pub mod teams;
 
 use axum::Router;
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .merge(teams::routes())
         .merge(away_status_reasons::routes())
         .merge(companies::routes())
+        .merge(contacts::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as

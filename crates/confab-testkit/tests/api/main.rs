@@ -9,6 +9,7 @@
 
 mod admins;
 mod auth;
+mod contacts;
 mod coverage;
 mod errors;
 mod storage;

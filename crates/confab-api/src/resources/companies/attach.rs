@@ -1,17 +1,17 @@
 //! Contacts and their companies: attach (`POST /contacts/{id}/companies`), detach
 //! (`DELETE /contacts/{id}/companies/{company_id}`), list a contact's companies
 //! (`GET /contacts/{id}/companies`) and a company's contacts (`GET /companies/{id}/contacts`).
+//! Contacts are found and rendered by the contacts module.
 
 use axum::extract::State;
 use axum::routing::{delete, get};
 use axum::Router;
 use confab_domain::paging::Page;
 use confab_domain::record::relation::CONTACT_COMPANY;
-use confab_domain::record::{id_of, text_of, Record, Side};
+use confab_domain::record::{id_of, Side};
 use confab_domain::tables::{COMPANIES, CONTACTS};
 use confab_domain::ErrorCode;
 use confab_store::records::{Filter, Order};
-use confab_store::{Conn, Scope};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -19,7 +19,8 @@ use super::{company_or_404, render_companies, render_one};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::Ctx;
-use crate::paging::{page_number_request, PageSize};
+use crate::paging::{cursor_pages, cursor_request, page_number_request, PageSize};
+use crate::resources::contacts::{find_contact, render_contacts};
 use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -29,6 +30,7 @@ pub(super) fn routes() -> Router<AppState> {
             get(list_for_contact).post(attach),
         )
         .route("/contacts/{id}/companies/{company_id}", delete(detach))
+        .route("/companies/{id}/contacts", get(list_contacts))
 }
 
 /// The most companies one contact can belong to.
@@ -40,18 +42,11 @@ const CONTACT_COMPANIES_PAGE: PageSize = PageSize {
     max: 150,
 };
 
-fn contact_not_found() -> ApiError {
-    ApiError::with_message(ErrorCode::NotFound, "User Not Found")
-}
-
-/// The contact (a user or lead, not a visitor) with this id, or `not_found` "User Not Found".
-async fn contact_or_404<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Record> {
-    scope
-        .record(&CONTACTS, id)
-        .await?
-        .filter(|contact| text_of(contact, "role") != Some("visitor"))
-        .ok_or_else(contact_not_found)
-}
+/// A company's contacts page by cursor, 50 to a page.
+const COMPANY_CONTACTS_PAGE: PageSize = PageSize {
+    default: 50,
+    max: 150,
+};
 
 /// `POST /contacts/{id}/companies` with `{"id": <company id>}`: returns the company.
 async fn attach(
@@ -73,7 +68,7 @@ async fn attach(
     };
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    contact_or_404(&mut scope, &contact_id).await?;
+    find_contact(&mut scope, &contact_id).await?;
     let company = company_or_404(&mut scope, &company_id).await?;
     let already = scope
         .link(CONTACT_COMPANY, &contact_id, &company_id)
@@ -103,7 +98,7 @@ async fn detach(
     Path((contact_id, company_id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    contact_or_404(&mut scope, &contact_id).await?;
+    find_contact(&mut scope, &contact_id).await?;
     let company = company_or_404(&mut scope, &company_id).await?;
     scope
         .remove_link(CONTACT_COMPANY, &contact_id, &company_id)
@@ -133,7 +128,7 @@ async fn list_for_contact(
         CONTACT_COMPANIES_PAGE,
     )?;
     let mut scope = state.store.read(&ctx.workspace().id).await?;
-    let contact = contact_or_404(&mut scope, &contact_id).await?;
+    let contact = find_contact(&mut scope, &contact_id).await?;
     let filters = [Filter::LinkedFrom {
         relation: CONTACT_COMPANY,
         left_id: id_of(&contact).to_owned(),
@@ -168,4 +163,40 @@ fn pages_link<T>(page: &Page<T>, path: &str) -> Value {
         );
     }
     pages
+}
+
+#[derive(Debug, Deserialize)]
+struct CursorParams {
+    per_page: Option<String>,
+    starting_after: Option<String>,
+}
+
+/// `GET /companies/{id}/contacts`: `company_attached_contacts`, paged by cursor.
+async fn list_contacts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(company_id): Path<String>,
+    Query(params): Query<CursorParams>,
+) -> ApiResult<axum::Json<Value>> {
+    let request = cursor_request(
+        params.per_page.as_deref(),
+        params.starting_after.as_deref(),
+        COMPANY_CONTACTS_PAGE,
+    )?;
+    let mut scope = state.store.read(&ctx.workspace().id).await?;
+    company_or_404(&mut scope, &company_id).await?;
+    let filters = [Filter::HasLink {
+        relation: CONTACT_COMPANY,
+        right_id: company_id,
+    }];
+    let page = scope
+        .record_page(&CONTACTS, &filters, Order::OldestFirst, &request)
+        .await?;
+    let contacts = render_contacts(&mut scope, &page.items, ctx.version).await?;
+    Ok(axum::Json(json!({
+        "type": "list",
+        "data": contacts,
+        "total_count": page.total_count,
+        "pages": cursor_pages(&page),
+    })))
 }

@@ -1,0 +1,253 @@
+//! Contacts: create, retrieve, update, delete, list, find by external id, archive, unarchive,
+//! block, merge. Sub-resources (tags, notes, companies, subscriptions, segments) live with the
+//! resource they list.
+
+mod merge;
+mod render;
+mod write;
+
+pub use render::{render_contact, render_contacts};
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Router;
+use confab_domain::record::{flag_of, id_of, Record};
+use confab_domain::tables::{CONTACTS, DATA_EVENTS, NOTES};
+use confab_domain::{ApiVersion, ErrorCode};
+use confab_store::records::{Filter, Order};
+use confab_store::{Conn, Scope};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Path, Query};
+use crate::gate::{since, Ctx};
+use crate::paging::{cursor_pages, cursor_request, PageSize};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/contacts", get(list).post(create))
+        .route("/contacts/merge", post(merge::merge))
+        .route(
+            "/contacts/find_by_external_id/{external_id}",
+            since(ApiVersion::V2_13, get(find_by_external_id)),
+        )
+        .route("/contacts/{id}", get(retrieve).put(update).delete(delete))
+        .route("/contacts/{id}/archive", post(archive))
+        .route("/contacts/{id}/unarchive", post(unarchive))
+        .route(
+            "/contacts/{id}/block",
+            since(ApiVersion::V2_13, post(block)),
+        )
+}
+
+/// `GET /contacts` pages: Intercom serves 10 by default (the descriptions say 50;
+/// docs/decisions/0016-contact-list-page-size.md) and at most 150.
+const LIST_PAGE: PageSize = PageSize {
+    default: 10,
+    max: 150,
+};
+
+/// The error for a contact id that names no contact (visitors are not contacts).
+pub fn contact_not_found() -> ApiError {
+    ApiError::with_message(ErrorCode::NotFound, "User Not Found")
+}
+
+/// The contact (user or lead) with this id, or `not_found` "User Not Found".
+pub async fn find_contact<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Record> {
+    let record = scope
+        .record_where(
+            &CONTACTS,
+            &[
+                Filter::Eq("id", Value::from(id)),
+                Filter::NotEq("role", Value::from("visitor")),
+            ],
+        )
+        .await?;
+    record.ok_or_else(contact_not_found)
+}
+
+/// The filters of the default contact list: users and leads that are not archived.
+pub fn listed_contacts() -> Vec<Filter> {
+    vec![
+        Filter::NotEq("role", Value::from("visitor")),
+        Filter::Eq("archived", Value::from(false)),
+    ]
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<Map<String, Value>>,
+) -> ApiResult<axum::Json<Value>> {
+    write::check_identifying(&body)?;
+    let now = ctx.now();
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let mut record = write::changes(&mut scope, &body, None, ctx.version, now).await?;
+    record.entry("role").or_insert_with(|| Value::from("user"));
+    record.insert("created_at".into(), Value::from(now));
+    write::check_unique(&mut scope, &record, None).await?;
+    let stored = scope.insert_record(&CONTACTS, &record, now).await?;
+    let rendered = render_contact(&mut scope, &stored, ctx.version).await?;
+    scope.commit().await?;
+    Ok(axum::Json(rendered))
+}
+
+async fn retrieve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.read(&ctx.workspace().id).await?;
+    let record = find_contact(&mut scope, &id).await?;
+    Ok(axum::Json(
+        render_contact(&mut scope, &record, ctx.version).await?,
+    ))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<Map<String, Value>>,
+) -> ApiResult<axum::Json<Value>> {
+    let now = ctx.now();
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let current = find_contact(&mut scope, &id).await?;
+    let changes = write::changes(&mut scope, &body, Some(&current), ctx.version, now).await?;
+    let mut next = current.clone();
+    next.extend(changes.clone());
+    write::check_unique(&mut scope, &next, Some(&id)).await?;
+    scope.update_record(&CONTACTS, &id, &changes).await?;
+    let stored = find_contact(&mut scope, &id).await?;
+    let rendered = render_contact(&mut scope, &stored, ctx.version).await?;
+    scope.commit().await?;
+    Ok(axum::Json(rendered))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let record = find_contact(&mut scope, &id).await?;
+    remove_contact(&mut scope, &id).await?;
+    scope.commit().await?;
+    Ok(axum::Json(render::contact_reference(
+        &record, "deleted", true,
+    )))
+}
+
+/// Deletes a contact with everything that hangs off it: links, notes, events.
+pub async fn remove_contact(scope: &mut Scope<confab_store::WriteTx>, id: &str) -> ApiResult<()> {
+    for (table, column) in [(&NOTES, "subject_id"), (&DATA_EVENTS, "contact_id")] {
+        let mut filters = vec![Filter::Eq(column, Value::from(id))];
+        if table.name == NOTES.name {
+            filters.push(Filter::Eq("subject_type", Value::from("contact")));
+        }
+        for record in scope.records(table, &filters).await? {
+            scope.delete_record(table, id_of(&record)).await?;
+        }
+    }
+    scope.delete_record(&CONTACTS, id).await?;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+struct ListParams {
+    per_page: Option<String>,
+    starting_after: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<ListParams>,
+) -> ApiResult<axum::Json<Value>> {
+    let request = cursor_request(
+        params.per_page.as_deref(),
+        params.starting_after.as_deref(),
+        LIST_PAGE,
+    )?;
+    let mut scope = state.store.read(&ctx.workspace().id).await?;
+    let page = scope
+        .record_page(&CONTACTS, &listed_contacts(), Order::OldestFirst, &request)
+        .await?;
+    let data = render_contacts(&mut scope, &page.items, ctx.version).await?;
+    Ok(axum::Json(json!({
+        "type": "list",
+        "data": data,
+        "total_count": page.total_count,
+        "pages": cursor_pages(&page),
+    })))
+}
+
+async fn find_by_external_id(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(external_id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.read(&ctx.workspace().id).await?;
+    // Only users are found this way, as the description says.
+    let record = scope
+        .record_where(
+            &CONTACTS,
+            &[
+                Filter::Eq("external_id", Value::from(external_id)),
+                Filter::Eq("role", Value::from("user")),
+            ],
+        )
+        .await?
+        .ok_or_else(contact_not_found)?;
+    Ok(axum::Json(
+        render_contact(&mut scope, &record, ctx.version).await?,
+    ))
+}
+
+/// Sets one flag column of a contact and answers the small `{type, id, external_id, flag}`.
+async fn set_flag(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    column: &'static str,
+    value: bool,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let record = find_contact(&mut scope, id).await?;
+    if flag_of(&record, column) != value {
+        let mut change = Record::new();
+        change.insert(column.into(), Value::from(value));
+        change.insert("updated_at".into(), Value::from(ctx.now()));
+        scope.update_record(&CONTACTS, id, &change).await?;
+    }
+    scope.commit().await?;
+    Ok(axum::Json(render::contact_reference(
+        &record, column, value,
+    )))
+}
+
+async fn archive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    set_flag(&state, &ctx, &id, "archived", true).await
+}
+
+async fn unarchive(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    set_flag(&state, &ctx, &id, "archived", false).await
+}
+
+async fn block(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<Value>> {
+    set_flag(&state, &ctx, &id, "blocked", true).await
+}

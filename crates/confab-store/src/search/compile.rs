@@ -1,0 +1,261 @@
+//! [`Lowered`] → a sea-query [`Condition`], one code path for SQLite and PostgreSQL: only the
+//! JSON accessors for custom attributes differ, and they are written once per dialect here.
+//! Every user value becomes a bound parameter.
+
+use confab_domain::search::{FieldType, Lowered, Predicate, Scalar, SearchTarget, Test};
+use confab_domain::{DomainError, ErrorCode};
+use sea_query::{Alias, Cond, Condition, Expr, Func, Query, SimpleExpr};
+
+use super::{SearchSchema, Target};
+use crate::Backend;
+
+/// The name the link table goes by inside a search's subqueries.
+const LINKS: &str = "search_links";
+
+/// Compiles lowered queries against one schema, for one backend and workspace.
+pub(super) struct Compiler<'a> {
+    pub backend: Backend,
+    pub schema: &'a SearchSchema,
+    pub workspace: &'a str,
+}
+
+impl Compiler<'_> {
+    /// The condition `query` stands for.
+    pub fn condition(&self, query: &Lowered) -> Result<Condition, DomainError> {
+        Ok(match query {
+            Lowered::And(children) => children.iter().try_fold(Cond::all(), |cond, c| {
+                Ok::<_, DomainError>(cond.add(self.condition(c)?))
+            })?,
+            Lowered::Or(children) => children.iter().try_fold(Cond::any(), |cond, c| {
+                Ok::<_, DomainError>(cond.add(self.condition(c)?))
+            })?,
+            Lowered::Pred(predicate) => self.predicate(predicate)?,
+        })
+    }
+
+    /// A column of the searched table.
+    pub fn column(&self, column: &'static str) -> SimpleExpr {
+        Expr::col((Alias::new(self.schema.table), Alias::new(column))).into()
+    }
+
+    fn predicate(&self, p: &Predicate) -> Result<Condition, DomainError> {
+        let folded = p.ty == FieldType::String;
+        match self.target(&p.target)? {
+            Target::Column(column) => test(self.backend, self.column(column), &p.test, folded),
+            Target::CustomAttribute(json) => {
+                let value = self.attribute(json, &p.target, p.ty);
+                test(self.backend, value, &p.test, folded)
+            }
+            Target::Link { relation } => self.link(relation, &p.test, folded),
+        }
+    }
+
+    fn target(&self, target: &SearchTarget) -> Result<Target, DomainError> {
+        let found = match target {
+            SearchTarget::Field(name) => self
+                .schema
+                .fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, t)| *t),
+            SearchTarget::Custom(_) => self
+                .schema
+                .fields
+                .iter()
+                .map(|(_, t)| *t)
+                .find(|t| matches!(t, Target::CustomAttribute(_))),
+        };
+        found.ok_or_else(|| {
+            let name = match target {
+                SearchTarget::Field(name) => (*name).to_owned(),
+                SearchTarget::Custom(name) => format!("custom_attributes.{name}"),
+            };
+            DomainError::with_message(
+                ErrorCode::ParameterInvalid,
+                format!("{name} is not a searchable field"),
+            )
+            .field(name)
+        })
+    }
+
+    /// The typed value of a custom attribute, or NULL when it is missing or of another JSON
+    /// type (so a stored `"abc"` never meets a numeric comparison).
+    fn attribute(&self, json: &'static str, target: &SearchTarget, ty: FieldType) -> SimpleExpr {
+        let name = match target {
+            SearchTarget::Custom(name) => name.clone(),
+            SearchTarget::Field(name) => (*name).to_owned(),
+        };
+        let column = self.column(json);
+        let (template, key) = match (self.backend, ty) {
+            (Backend::Sqlite, FieldType::Boolean) => (
+                "CASE json_type(?, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END",
+                format!("$.\"{name}\""),
+            ),
+            (
+                Backend::Sqlite,
+                FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
+            ) => (
+                "CASE WHEN json_type(?, ?) IN ('integer', 'real') THEN json_extract(?, ?) END",
+                format!("$.\"{name}\""),
+            ),
+            (Backend::Sqlite, _) => (
+                "CASE WHEN json_type(?, ?) = 'text' THEN json_extract(?, ?) END",
+                format!("$.\"{name}\""),
+            ),
+            (Backend::Postgres, FieldType::Boolean) => (
+                "CASE jsonb_typeof(($1)::jsonb -> $2) WHEN 'boolean' THEN \
+                 CASE WHEN (($3)::jsonb -> $4) = 'true'::jsonb THEN 1 ELSE 0 END END",
+                name,
+            ),
+            (
+                Backend::Postgres,
+                FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
+            ) => (
+                "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'number' \
+                 THEN (($3)::jsonb ->> $4)::numeric END",
+                name,
+            ),
+            (Backend::Postgres, _) => (
+                "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'string' \
+                 THEN ($3)::jsonb ->> $4 END",
+                name,
+            ),
+        };
+        let key: SimpleExpr = Expr::val(key).into();
+        Expr::cust_with_exprs(template, [column.clone(), key.clone(), column, key])
+    }
+
+    /// Membership through the link table: positive tests are `EXISTS`, negative ones
+    /// `NOT EXISTS` of the positive form.
+    fn link(
+        &self,
+        relation: &'static str,
+        t: &Test,
+        folded: bool,
+    ) -> Result<Condition, DomainError> {
+        let (positive, negated) = match t {
+            Test::IsNull => (None, true),
+            Test::NotNull => (None, false),
+            Test::Ne(v) => (Some(Test::Eq(v.clone())), true),
+            Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
+            Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
+            other => (Some(other.clone()), false),
+        };
+        let links = Alias::new(LINKS);
+        let mut sub = Query::select();
+        sub.expr(Expr::val(1))
+            .from_as(Alias::new("links"), links.clone())
+            .and_where(Expr::col((links.clone(), Alias::new("workspace_id"))).eq(self.workspace))
+            .and_where(Expr::col((links.clone(), Alias::new("relation"))).eq(relation))
+            .and_where(Expr::col((links.clone(), Alias::new("left_id"))).equals((
+                Alias::new(self.schema.table),
+                Alias::new(self.schema.id_column),
+            )));
+        if let Some(positive) = positive {
+            let right: SimpleExpr = Expr::col((links, Alias::new("right_id"))).into();
+            sub.cond_where(test(self.backend, right, &positive, folded)?);
+        }
+        let exists = Cond::all().add(Expr::exists(sub));
+        Ok(if negated { exists.not() } else { exists })
+    }
+}
+
+/// `value` passes `t`. Negative tests also hold where the value is missing, as Intercom's
+/// search (a "must not" over indexed documents) matches rows that lack the field.
+fn test(
+    backend: Backend,
+    value: SimpleExpr,
+    t: &Test,
+    folded: bool,
+) -> Result<Condition, DomainError> {
+    let like = |lhs: Expr, pattern: String| like(backend, lhs, &pattern);
+    let fold = |e: SimpleExpr| -> Expr {
+        if folded {
+            Expr::expr(Func::lower(e))
+        } else {
+            Expr::expr(e)
+        }
+    };
+    let bound = |s: &Scalar| -> SimpleExpr { fold(bind(backend, s)).into() };
+    let lhs = || fold(value.clone());
+    let missing = || Expr::expr(value.clone()).is_null();
+    let or_missing = |c: SimpleExpr| Cond::any().add(missing()).add(c);
+    let cond = |c: SimpleExpr| Cond::all().add(c);
+    Ok(match t {
+        Test::IsNull => cond(missing()),
+        Test::NotNull => cond(Expr::expr(value.clone()).is_not_null()),
+        Test::Eq(v) => cond(lhs().eq(bound(v))),
+        Test::Ne(v) => or_missing(lhs().ne(bound(v))),
+        Test::In(vs) => cond(lhs().is_in(vs.iter().map(bound))),
+        Test::Nin(vs) => or_missing(lhs().is_not_in(vs.iter().map(bound))),
+        Test::Lt(v) => cond(lhs().lt(bound(v))),
+        Test::Gt(v) => cond(lhs().gt(bound(v))),
+        Test::Le(v) => cond(lhs().lte(bound(v))),
+        Test::Ge(v) => cond(lhs().gte(bound(v))),
+        Test::Range { from, until } => {
+            let mut c = Cond::all().add(Expr::expr(value.clone()).is_not_null());
+            if let Some(from) = from {
+                c = c.add(Expr::expr(value.clone()).gte(bind(backend, &Scalar::Int(*from))));
+            }
+            if let Some(until) = until {
+                c = c.add(Expr::expr(value.clone()).lt(bind(backend, &Scalar::Int(*until))));
+            }
+            c
+        }
+        Test::Contains(s) => cond(like(lhs(), format!("%{}%", escape_like(s)))),
+        Test::NotContains(s) => or_missing(like(lhs(), format!("%{}%", escape_like(s))).not()),
+        Test::StartsWith(s) => cond(like(lhs(), format!("{}%", escape_like(s)))),
+        Test::EndsWith(s) => cond(like(lhs(), format!("%{}", escape_like(s)))),
+    })
+}
+
+/// `lhs LIKE LOWER(pattern) ESCAPE '\'`; the pattern is folded by the database so both sides
+/// fold the same way on each backend.
+fn like(backend: Backend, lhs: Expr, pattern: &str) -> SimpleExpr {
+    let template = match backend {
+        Backend::Sqlite => "? LIKE LOWER(?) ESCAPE '\\'",
+        Backend::Postgres => "$1 LIKE LOWER($2) ESCAPE '\\'",
+    };
+    Expr::cust_with_exprs(
+        template,
+        [SimpleExpr::from(lhs), Expr::val(pattern.to_owned()).into()],
+    )
+}
+
+/// A scalar as a bound value; booleans are stored as 0/1 integers on both backends.
+///
+/// Numbers are cast in the SQL text: PostgreSQL statements are prepared and cached by their
+/// text, so an integer and a float bound to the same text would meet a parameter already
+/// typed by the other.
+fn bind(backend: Backend, s: &Scalar) -> SimpleExpr {
+    let cast = |template: [&'static str; 2], v: SimpleExpr| {
+        let template = match backend {
+            Backend::Sqlite => template[0],
+            Backend::Postgres => template[1],
+        };
+        Expr::cust_with_exprs(template, [v])
+    };
+    const BIGINT: [&str; 2] = ["CAST(? AS BIGINT)", "CAST($1 AS BIGINT)"];
+    const DOUBLE: [&str; 2] = [
+        "CAST(? AS DOUBLE PRECISION)",
+        "CAST($1 AS DOUBLE PRECISION)",
+    ];
+    match s {
+        Scalar::Str(s) => Expr::val(s.clone()).into(),
+        Scalar::Int(i) => cast(BIGINT, Expr::val(*i).into()),
+        Scalar::Float(f) => cast(DOUBLE, Expr::val(*f).into()),
+        Scalar::Bool(b) => cast(BIGINT, Expr::val(i64::from(*b)).into()),
+    }
+}
+
+/// `s` with LIKE's wildcards and the escape character taken literally.
+pub(super) fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

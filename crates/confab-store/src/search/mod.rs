@@ -1,0 +1,216 @@
+//! The search engine's SQL half: a resource's [`SearchSchema`] says where each searchable
+//! field lives, [`Scope::search_ids`] compiles a checked query (`confab_domain::search`) with
+//! sea-query and runs one page of it, keyset-paged, with its total count. The same code
+//! serves SQLite and PostgreSQL; values are always bound, never inlined.
+
+mod bind;
+mod compile;
+
+#[cfg(test)]
+mod tests;
+
+use confab_domain::paging::{CursorRequest, KeyPart, Page};
+use confab_domain::search::{Lowered, Sort, SortOrder};
+use confab_domain::{DomainError, ErrorCode};
+use sea_query::{
+    Alias, Cond, Condition, Expr, Order as SqlOrder, PostgresQueryBuilder, Query, SelectStatement,
+    SqliteQueryBuilder,
+};
+use sqlx::Row;
+
+use crate::scope::{Conn, Scope};
+use crate::{Backend, StoreError};
+use compile::Compiler;
+
+/// Where a searchable field's value lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A column of the resource's table.
+    Column(&'static str),
+    /// A TEXT column holding a JSON object; the field's attribute name is the key.
+    CustomAttribute(&'static str),
+    /// Rows of the `links` table with this relation, `left_id` = the row's id and
+    /// `right_id` = the value (e.g. `contact_tag` for a contact's `tag_id`).
+    Link { relation: &'static str },
+}
+
+/// A sort a search can use: the searched table's integer column (NOT NULL, so a keyset
+/// cursor can hold it) and the direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub column: &'static str,
+    pub descending: bool,
+}
+
+/// How a resource is searched: its table and where each searchable field lives. The names
+/// are the public ones of the domain's field table; the custom attribute prefix (e.g.
+/// `custom_attributes`) maps to a [`Target::CustomAttribute`].
+#[derive(Debug, Clone, Copy)]
+pub struct SearchSchema {
+    pub table: &'static str,
+    /// The public id column (`links.left_id` refers to it).
+    pub id_column: &'static str,
+    /// A unique, increasing integer column that breaks ties in the order.
+    pub seq_column: &'static str,
+    pub fields: &'static [(&'static str, Target)],
+    /// Fields a `sort` may name, with their columns.
+    pub sortable: &'static [(&'static str, &'static str)],
+    /// The order when the request names none.
+    pub default_order: Order,
+}
+
+impl SearchSchema {
+    /// The order a request's optional `sort` asks for.
+    pub fn order(&self, sort: Option<&Sort>) -> Result<Order, DomainError> {
+        let Some(sort) = sort else {
+            return Ok(self.default_order);
+        };
+        let column = self
+            .sortable
+            .iter()
+            .find(|(field, _)| *field == sort.field)
+            .map(|(_, column)| *column)
+            .ok_or_else(|| {
+                DomainError::with_message(
+                    ErrorCode::ParameterInvalid,
+                    format!("{} is not a sortable field", sort.field),
+                )
+                .field("sort")
+            })?;
+        Ok(Order {
+            column,
+            descending: sort.order == SortOrder::Descending,
+        })
+    }
+}
+
+/// A condition the caller always adds (e.g. merged contacts are never found).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseFilter {
+    IsNull(&'static str),
+    NotNull(&'static str),
+    IntEq(&'static str, i64),
+    TextEq(&'static str, String),
+    /// Every one of these (none: no condition).
+    All(Vec<BaseFilter>),
+}
+
+impl BaseFilter {
+    /// No extra condition.
+    pub fn none() -> Self {
+        Self::All(Vec::new())
+    }
+
+    fn condition(&self, c: &Compiler<'_>) -> Condition {
+        let cond = Cond::all();
+        match self {
+            Self::IsNull(column) => cond.add(Expr::expr(c.column(column)).is_null()),
+            Self::NotNull(column) => cond.add(Expr::expr(c.column(column)).is_not_null()),
+            Self::IntEq(column, v) => cond.add(Expr::expr(c.column(column)).eq(*v)),
+            Self::TextEq(column, v) => cond.add(Expr::expr(c.column(column)).eq(v.clone())),
+            Self::All(all) => all.iter().fold(cond, |acc, f| acc.add(f.condition(c))),
+        }
+    }
+}
+
+fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
+    if conn.backend_name() == "PostgreSQL" {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+fn build(statement: &SelectStatement, backend: Backend) -> (String, sea_query::Values) {
+    match backend {
+        Backend::Sqlite => statement.build(SqliteQueryBuilder),
+        Backend::Postgres => statement.build(PostgresQueryBuilder),
+    }
+}
+
+impl<C: Conn> Scope<C> {
+    /// One page of the ids of `schema`'s rows that match `query` and `base`, in `order`
+    /// (ties broken by the sequence column), after `page`'s cursor; with the total number of
+    /// matches. The caller loads the rows.
+    pub async fn search_ids(
+        &mut self,
+        schema: &SearchSchema,
+        query: &Lowered,
+        base: &BaseFilter,
+        page: &CursorRequest,
+        order: Order,
+    ) -> Result<Page<String>, StoreError> {
+        let (ws, conn) = self.parts();
+        let compiler = Compiler {
+            backend: backend_of(conn),
+            schema,
+            workspace: ws,
+        };
+        let table = Alias::new(schema.table);
+        let matches = Cond::all()
+            .add(Expr::expr(compiler.column("workspace_id")).eq(ws))
+            .add(base.condition(&compiler))
+            .add(compiler.condition(query)?);
+
+        let mut count = Query::select();
+        count
+            .expr(Expr::cust("COUNT(*)"))
+            .from(table.clone())
+            .cond_where(matches.clone());
+        let (sql, values) = build(&count, compiler.backend);
+        let total: i64 = bind::query(&sql, values)?
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+
+        let (key, seq) = (
+            compiler.column(order.column),
+            compiler.column(schema.seq_column),
+        );
+        let mut select = Query::select();
+        select
+            .expr_as(compiler.column(schema.id_column), Alias::new("search_id"))
+            .expr_as(key.clone(), Alias::new("search_key"))
+            .expr_as(seq.clone(), Alias::new("search_seq"))
+            .from(table)
+            .cond_where(matches);
+        if let Some(cursor) = &page.after {
+            let [k, s] = cursor.int_key::<2>()?;
+            let (past_key, past_seq) = if order.descending {
+                (Expr::expr(key.clone()).lt(k), Expr::expr(seq.clone()).lt(s))
+            } else {
+                (Expr::expr(key.clone()).gt(k), Expr::expr(seq.clone()).gt(s))
+            };
+            select.cond_where(
+                Cond::any()
+                    .add(past_key)
+                    .add(Cond::all().add(Expr::expr(key.clone()).eq(k)).add(past_seq)),
+            );
+        }
+        let direction = if order.descending {
+            SqlOrder::Desc
+        } else {
+            SqlOrder::Asc
+        };
+        select
+            .order_by_expr(key, direction.clone())
+            .order_by_expr(seq, direction)
+            .limit(u64::try_from(page.fetch_limit()).unwrap_or(1));
+        let (sql, values) = build(&select, compiler.backend);
+        let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
+        let rows = rows
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get::<String, _>("search_id")?,
+                    row.try_get::<i64, _>("search_key")?,
+                    row.try_get::<i64, _>("search_seq")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let page = Page::from_overfetch(rows, page, u64::try_from(total).unwrap_or(0), |r| {
+            vec![KeyPart::Int(r.1), KeyPart::Int(r.2)]
+        });
+        Ok(page.map(|(id, _, _)| id))
+    }
+}

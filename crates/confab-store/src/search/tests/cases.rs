@@ -1,0 +1,260 @@
+//! Each operator, field kind and paging rule against the fixture's rows.
+
+use serde_json::{json, Value};
+
+use super::*;
+
+#[tokio::test]
+async fn string_operators_fold_case_and_treat_missing_values_as_not_equal() {
+    let fx = people().await;
+    check(
+        &fx.store,
+        vec![
+            (f("name", "=", json!("alice SMITH")), &["p1"]),
+            (f("name", "!=", json!("alice smith")), &["p5", "p2", "p3"]),
+            (f("email", "=", json!(null)), &["p3"]),
+            (f("email", "!=", json!(null)), &["p5", "p2", "p1"]),
+            (f("email", "~", json!("EXAMPLE")), &["p5", "p2", "p1"]),
+            (f("email", "!~", json!("example")), &["p3"]),
+            (f("name", "^", json!("B")), &["p2"]),
+            (f("name", "$", json!("smith")), &["p5", "p1"]),
+            (f("name", "IN", json!(["BOB JONES", "dave"])), &["p2"]),
+            (f("name", "NIN", json!(["bob jones"])), &["p5", "p3", "p1"]),
+            (f("id", "IN", json!(["p1", "p5", "p6"])), &["p5", "p1"]),
+            (f("id", "=", json!("P1")), &[]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn like_wildcards_in_values_are_literal() {
+    let fx = people().await;
+    check(
+        &fx.store,
+        vec![
+            (f("name", "~", json!("%")), &["p3"]),
+            (f("name", "~", json!("_")), &["p5", "p3"]),
+            (f("name", "~", json!("0%_o")), &["p3"]),
+            (f("name", "^", json!("%")), &[]),
+            (f("name", "$", json!("\\")), &[]),
+            (f("name", "~", json!("")), &["p5", "p2", "p3", "p1"]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn numbers_booleans_and_dates_compare_by_type() {
+    let fx = people().await;
+    check(
+        &fx.store,
+        vec![
+            (f("owner_id", ">", json!(1)), &["p2"]),
+            (f("owner_id", "<=", json!("1")), &["p5", "p1"]),
+            (f("owner_id", "!=", json!(2)), &["p5", "p3", "p1"]),
+            (f("owner_id", "NIN", json!([1])), &["p2", "p3"]),
+            (f("score", ">=", json!(1.5)), &["p5", "p2", "p1"]),
+            (f("score", "<", json!(2)), &["p1"]),
+            (f("vip", "=", json!(true)), &["p1"]),
+            (f("vip", "!=", json!("true")), &["p5", "p2", "p3"]),
+            (f("created_at", "=", json!(1_577_869_200)), &["p3", "p1"]),
+            (f("created_at", ">", json!(1_577_869_200)), &["p5", "p2"]),
+            (f("created_at", "<", json!(1_577_923_200)), &["p3", "p1"]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn links_match_by_membership_in_the_workspace_only() {
+    let fx = people().await;
+    check(
+        &fx.store,
+        vec![
+            (f("tag_id", "=", json!("2")), &["p2", "p1"]),
+            (f("tag_id", "=", json!(2)), &["p2", "p1"]),
+            (f("tag_id", "!=", json!("2")), &["p5", "p3"]),
+            (f("tag_id", "=", json!("9")), &[]),
+            (f("tag_id", "=", json!(null)), &["p3"]),
+            (f("tag_id", "!=", json!(null)), &["p5", "p2", "p1"]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn custom_attributes_are_typed_and_other_types_count_as_missing() {
+    let fx = people().await;
+    check(
+        &fx.store,
+        vec![
+            (
+                f("custom_attributes.plan", "=", json!("pro")),
+                &["p3", "p1"],
+            ),
+            (
+                f("custom_attributes.plan", "!=", json!("pro")),
+                &["p5", "p2"],
+            ),
+            (f("custom_attributes.plan", "^", json!("fr")), &["p2"]),
+            (f("custom_attributes.seats", ">", json!(3)), &["p1"]),
+            (
+                f("custom_attributes.seats", "=", json!(null)),
+                &["p5", "p2", "p3"],
+            ),
+            (f("custom_attributes.vip", "=", json!(true)), &["p1"]),
+            (f("custom_attributes.vip", "=", json!(false)), &["p3"]),
+            // The same SQL text with an integer, then a float, then an integer again.
+            (f("custom_attributes.rating", ">", json!(2.5)), &["p1"]),
+            (f("custom_attributes.seats", ">", json!(4)), &["p1"]),
+            (f("custom_attributes.rating", "=", json!(2)), &["p2"]),
+            (f("custom_attributes.rating", "<", json!(4.5)), &["p2"]),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn nested_groups_combine_and_or() {
+    let fx = people().await;
+    let query = json!({"operator": "AND", "value": [
+        f("custom_attributes.plan", "=", json!("pro")),
+        {"operator": "OR", "value": [f("owner_id", "=", json!(1)), f("email", "=", json!(null))]},
+    ]});
+    let either = json!({"operator": "OR", "value": [
+        f("tag_id", "=", json!("3")), f("name", "^", json!("bob")),
+    ]});
+    check(
+        &fx.store,
+        vec![(query, &["p3", "p1"]), (either, &["p5", "p2"])],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn hostile_values_are_bound_not_executed() {
+    let fx = people().await;
+    let many: Vec<Value> = (0..1000).map(|i| json!(format!("x{i}'; --"))).collect();
+    check(
+        &fx.store,
+        vec![
+            (f("name", "=", json!("'; DROP TABLE people; --")), &[]),
+            (f("name", "~", json!("' OR '1'='1")), &[]),
+            (f("custom_attributes.a' OR '1'='1", "=", json!("x")), &[]),
+            (f("name", "IN", json!(many)), &[]),
+            (f("id", "NIN", json!(many)), &["p5", "p2", "p3", "p1"]),
+            (f("name", "=", json!("x".repeat(1024))), &[]),
+        ],
+    )
+    .await;
+    assert_eq!(
+        ids(&fx.store, f("name", "!=", json!("x"))).await.len(),
+        4,
+        "the table is intact"
+    );
+}
+
+/// Walks every page of `query`, inserting a new matching row (newer than every other, so
+/// before the cursor in a newest-first order) after each page.
+async fn walk(fx: &Fixture, query: &Value, per_page: u32, order: Order) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut request = CursorRequest {
+        per_page,
+        after: None,
+    };
+    for n in 0.. {
+        let found = page(&fx.store, query, &request, order).await;
+        assert!(found.items.len() <= per_page as usize);
+        seen.extend(found.items);
+        let Some(next) = found.next else { break };
+        if order.descending {
+            let id = format!("new{n}");
+            insert(
+                &fx.store,
+                (
+                    &id,
+                    "w1",
+                    Some("walker"),
+                    None,
+                    None,
+                    None,
+                    0,
+                    2_000_000_000,
+                    None,
+                    None,
+                ),
+            )
+            .await;
+        }
+        request.after = Some(next);
+    }
+    seen
+}
+
+#[tokio::test]
+async fn paging_visits_every_match_once_in_order_while_rows_are_inserted() {
+    let fx = fixture().await;
+    let mut expected = Vec::new();
+    for i in 0..30 {
+        let id = format!("r{i:02}");
+        // Three distinct creation times, so the sequence column breaks most ties.
+        insert(
+            &fx.store,
+            (
+                &id,
+                "w1",
+                Some("walker"),
+                None,
+                None,
+                None,
+                0,
+                1_600_000_000 + (i % 3),
+                None,
+                None,
+            ),
+        )
+        .await;
+        expected.push((1_600_000_000 + (i % 3), i, id));
+    }
+    expected.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
+    let expected: Vec<String> = expected.into_iter().map(|e| e.2).collect();
+    let query = f("name", "=", json!("walker"));
+    let first = page(
+        &fx.store,
+        &query,
+        &CursorRequest {
+            per_page: 7,
+            after: None,
+        },
+        SCHEMA.default_order,
+    )
+    .await;
+    assert_eq!((first.total_count, first.total_pages()), (30, 5));
+    assert_eq!(walk(&fx, &query, 7, SCHEMA.default_order).await, expected);
+    let ascending = SCHEMA
+        .order(Some(&search::Sort {
+            field: "created_at".into(),
+            order: search::SortOrder::Ascending,
+        }))
+        .expect("sortable");
+    let mut forwards = walk(&fx, &query, 4, ascending).await;
+    forwards.retain(|id| id.starts_with('r'));
+    assert_eq!(forwards, expected.iter().rev().cloned().collect::<Vec<_>>());
+}
+
+#[test]
+fn like_escaping_covers_wildcards_and_the_escape_character() {
+    assert_eq!(compile::escape_like(r"50%_a\b"), r"50\%\_a\\b");
+}
+
+#[test]
+fn only_declared_fields_sort() {
+    let sort = search::Sort {
+        field: "name".into(),
+        order: search::SortOrder::Ascending,
+    };
+    let err = SCHEMA.order(Some(&sort)).expect_err("name is not sortable");
+    assert_eq!(err.field.as_deref(), Some("sort"));
+    assert_eq!(SCHEMA.order(None), Ok(SCHEMA.default_order));
+}
