@@ -55,7 +55,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/calls/{}/transcript", "not yet filed: Calls"),
     ("GET", "/companies/{}/notes", "issue 3 (people)"),
     ("GET", "/companies/{}/segments", "issue 3 (people)"),
-    ("POST", "/contacts/search", "issue 5 (search)"),
     ("GET", "/contacts/{}/notes", "issue 3 (people)"),
     ("POST", "/contacts/{}/notes", "issue 3 (people)"),
     ("GET", "/contacts/{}/segments", "issue 3 (people)"),

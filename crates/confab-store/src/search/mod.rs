@@ -91,6 +91,8 @@ pub enum BaseFilter {
     NotNull(&'static str),
     IntEq(&'static str, i64),
     TextEq(&'static str, String),
+    /// `column <> value` (NULLs pass).
+    TextNe(&'static str, String),
     /// Every one of these (none: no condition).
     All(Vec<BaseFilter>),
 }
@@ -108,6 +110,11 @@ impl BaseFilter {
             Self::NotNull(column) => cond.add(Expr::expr(c.column(column)).is_not_null()),
             Self::IntEq(column, v) => cond.add(Expr::expr(c.column(column)).eq(*v)),
             Self::TextEq(column, v) => cond.add(Expr::expr(c.column(column)).eq(v.clone())),
+            Self::TextNe(column, v) => cond.add(
+                Cond::any()
+                    .add(Expr::expr(c.column(column)).is_null())
+                    .add(Expr::expr(c.column(column)).ne(v.clone())),
+            ),
             Self::All(all) => all.iter().fold(cond, |acc, f| acc.add(f.condition(c))),
         }
     }

@@ -12,6 +12,7 @@ mod auth;
 mod companies;
 mod company_lists;
 mod contacts;
+mod contacts_search;
 mod coverage;
 mod errors;
 mod storage;

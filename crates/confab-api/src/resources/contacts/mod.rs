@@ -4,6 +4,7 @@
 
 mod merge;
 mod render;
+mod search;
 mod write;
 
 pub use render::{render_contact, render_contacts};
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/contacts", get(list).post(create))
         .route("/contacts/merge", post(merge::merge))
+        .route("/contacts/search", post(search::search))
         .route(
             "/contacts/find_by_external_id/{external_id}",
             since(ApiVersion::V2_13, get(find_by_external_id)),
