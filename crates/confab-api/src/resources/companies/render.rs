@@ -14,24 +14,20 @@ use crate::error::ApiResult;
 use crate::gate::Ctx;
 use crate::render::{before, versioned, Change};
 
-/// Fields the canonical company leaves out while unset, as Intercom does, and the value 2.11
-/// (which lists them as required) shows instead. See docs/decisions/0010.
-const REQUIRED_IN_2_11: &[(&str, fn() -> Value)] = &[
-    ("name", || json!("")),
-    ("website", || json!("")),
-    ("industry", || json!("")),
-    ("size", || json!(0)),
-    ("remote_created_at", || json!(0)),
-    ("last_request_at", || json!(0)),
-];
+/// Fields the canonical company leaves out while unset, as Intercom does, but which 2.11 lists
+/// as required: it shows `""` for the text ones and `0` for the numbers. See
+/// docs/decisions/0010-company-rendering.md.
+const TEXT_REQUIRED_IN_2_11: [&str; 3] = ["name", "website", "industry"];
+const NUMBERS_REQUIRED_IN_2_11: [&str; 3] = ["size", "remote_created_at", "last_request_at"];
 
 const COMPANY_CHANGES: &[Change] = &[Change {
     versions: before(ApiVersion::V2_13),
     apply: |company| {
-        for (name, default) in REQUIRED_IN_2_11 {
-            if !company.contains_key(*name) {
-                company.insert((*name).to_owned(), default());
-            }
+        for name in TEXT_REQUIRED_IN_2_11 {
+            company.entry(name).or_insert_with(|| json!(""));
+        }
+        for name in NUMBERS_REQUIRED_IN_2_11 {
+            company.entry(name).or_insert_with(|| json!(0));
         }
     },
 }];
