@@ -279,3 +279,53 @@ async fn deleting_a_company_detaches_its_contacts_and_removes_it() {
     let contact_body = app.get(&format!("/contacts/{contact}")).send().await;
     assert_eq!(contact_body.body["companies"]["total_count"], 0);
 }
+
+#[tokio::test]
+async fn every_version_finds_a_company_by_company_id_and_updates_it_without_a_body() {
+    let app = TestApp::new().await;
+    let created = create_company(&app, json!({"company_id": "q", "name": "Q"})).await;
+    let id = created["id"].as_str().unwrap();
+    for version in ApiVersion::ALL {
+        let found = app
+            .get("/companies?company_id=q")
+            .version(version)
+            .send()
+            .await;
+        found.assert_status(200);
+        assert_eq!(
+            (&found.body["type"], &found.body["id"]),
+            (&json!("company"), &json!(id))
+        );
+        let updated = app
+            .put(&format!("/companies/{id}"))
+            .version(version)
+            .send()
+            .await;
+        updated.assert_status(200);
+        assert_eq!(updated.body["name"], "Q");
+    }
+}
+
+#[tokio::test]
+async fn the_demo_companies_are_seeded_once() {
+    let app = TestApp::new().await;
+    for _ in 0..2 {
+        let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+        confab_store::companies::seed_demo_companies(&mut scope, 1_700_000_000)
+            .await
+            .unwrap();
+        scope.commit().await.unwrap();
+    }
+    let acme = app.get("/companies?company_id=acme").send().await;
+    acme.assert_status(200);
+    assert_eq!(acme.body["name"], "Acme Corp");
+    assert_eq!(acme.body["plan"]["name"], "Pro");
+    let count = {
+        let mut scope = app.store.read(&app.workspace.id).await.unwrap();
+        scope
+            .count_records(&confab_domain::tables::COMPANIES, &[])
+            .await
+            .unwrap()
+    };
+    assert_eq!(count, 3);
+}

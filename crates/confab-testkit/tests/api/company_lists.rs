@@ -1,7 +1,7 @@
 //! Company lists, the scroll, and contact ↔ company attachments.
 
-use confab_domain::record::relation::CONTACT_COMPANY;
-use confab_domain::tables::COMPANIES;
+use confab_domain::record::relation::{COMPANY_TAG, CONTACT_COMPANY};
+use confab_domain::tables::{COMPANIES, TAGS};
 use confab_domain::ApiVersion;
 use confab_testkit::TestApp;
 use serde_json::{json, Value};
@@ -323,4 +323,67 @@ async fn a_contact_can_belong_to_at_most_a_thousand_companies() {
     }
     let fetched = app.get(&format!("/companies/{id}")).send().await;
     assert_eq!(fetched.body["user_count"], 0);
+}
+
+#[tokio::test]
+async fn the_companies_list_filters_by_tag_and_refuses_unknown_tags() {
+    let app = TestApp::new().await;
+    let ids = companies_with_contacts(&app, 2).await;
+    let tag_id = {
+        let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+        let tag = json!({"name": "Beta", "name_key": "beta", "created_at": 1});
+        let tag = scope
+            .insert_record(&TAGS, tag.as_object().unwrap(), 1)
+            .await
+            .unwrap();
+        let tag_id = tag["id"].as_str().unwrap().to_owned();
+        scope
+            .put_link(COMPANY_TAG, &ids[1], &tag_id, &Value::Null, 1)
+            .await
+            .unwrap();
+        scope.commit().await.unwrap();
+        tag_id
+    };
+    let tagged = app.get(&format!("/companies?tag_id={tag_id}")).send().await;
+    tagged.assert_status(200);
+    assert_eq!(tagged.body["total_count"], 1);
+    assert_eq!(tagged.body["data"][0]["id"], ids[1].as_str());
+    assert_eq!(tagged.body["data"][0]["tags"]["tags"][0]["name"], "Beta");
+    app.get("/companies?tag_id=999999")
+        .send()
+        .await
+        .assert_error(404, "not_found");
+}
+
+#[tokio::test]
+async fn a_contacts_companies_page_with_a_next_link_until_the_last_page() {
+    let app = TestApp::new().await;
+    let contact = create_contact(&app, "many@example.com").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let company = create_company(&app, json!({"company_id": format!("m{i}")})).await;
+        let id = company["id"].as_str().unwrap().to_owned();
+        attach(&app, &contact, &id).await;
+        ids.push(id);
+    }
+    let mut seen = Vec::new();
+    let mut url = format!("/contacts/{contact}/companies?per_page=2");
+    for _ in 0..3 {
+        let res = app.get(&url).version(ApiVersion::V2_11).send().await;
+        res.assert_status(200);
+        assert_eq!(res.body["total_count"], 3);
+        assert_eq!(res.body["pages"]["total_pages"], 2);
+        seen.extend(
+            res.body["companies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned()),
+        );
+        match res.body["pages"].get("next").and_then(Value::as_str) {
+            Some(next) => url = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
 }
