@@ -125,14 +125,23 @@ async fn custom_attributes_are_checked_against_the_company_data_attributes() {
             .insert_record(&DATA_ATTRIBUTES, &object(attribute), 1)
             .await
             .unwrap();
+        let seats = json!({"model": "company", "name": "seats", "label": "Seats",
+            "data_type": "integer", "created_at": 1, "updated_at": 1});
+        scope
+            .insert_record(&DATA_ATTRIBUTES, &object(seats), 1)
+            .await
+            .unwrap();
         scope.commit().await.unwrap();
     }
     let created = create_company(
         &app,
-        json!({"company_id": "c", "custom_attributes": {"tier": "gold"}}),
+        json!({"company_id": "c", "custom_attributes": {"tier": "gold", "seats": 12}}),
     )
     .await;
-    assert_eq!(created["custom_attributes"], json!({"tier": "gold"}));
+    assert_eq!(
+        created["custom_attributes"],
+        json!({"tier": "gold", "seats": 12})
+    );
     let res = app
         .post("/companies")
         .json(&json!({"company_id": "c", "name": "X", "custom_attributes": {"unknown": "1"}}))
@@ -144,7 +153,15 @@ async fn custom_attributes_are_checked_against_the_company_data_attributes() {
         kept.body.get("name").is_none(),
         "a failed update writes nothing"
     );
-    assert_eq!(kept.body["custom_attributes"], json!({"tier": "gold"}));
+    assert_eq!(
+        kept.body["custom_attributes"],
+        json!({"tier": "gold", "seats": 12})
+    );
+    app.post("/companies")
+        .json(&json!({"company_id": "c", "custom_attributes": {"seats": "many"}}))
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
 }
 
 #[tokio::test]

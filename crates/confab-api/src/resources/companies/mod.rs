@@ -30,6 +30,7 @@ use crate::state::AppState;
 
 pub use render::{render_companies, render_one};
 
+/// The companies routes, with the contact ↔ company attachments.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/companies", get(retrieve_or_list).post(create_or_update))
