@@ -5,6 +5,7 @@ pub mod activity_log;
 pub mod admin;
 pub mod away_status_reason;
 pub mod data_attribute;
+pub mod segment;
 pub mod team;
 pub mod workspace;
 

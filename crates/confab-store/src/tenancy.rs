@@ -197,6 +197,17 @@ impl Store {
         for (emoji, label) in confab_domain::models::away_status_reason::BUILT_IN {
             scope.insert_away_status_reason(emoji, label, now).await?;
         }
+        for (name, person_type, query) in confab_domain::models::segment::defaults() {
+            let segment = serde_json::json!({
+                "name": name, "person_type": person_type, "query": query,
+                "created_at": now, "updated_at": now,
+            });
+            if let serde_json::Value::Object(record) = segment {
+                scope
+                    .insert_record(&confab_domain::tables::SEGMENTS, &record, now)
+                    .await?;
+            }
+        }
         scope.commit().await?;
         self.workspace(&id)
             .await?

@@ -4,6 +4,7 @@ pub mod admins;
 pub mod away_status_reasons;
 pub mod companies;
 pub mod contacts;
+pub mod segments;
 pub mod teams;
 
 use axum::Router;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .merge(away_status_reasons::routes())
         .merge(companies::routes())
         .merge(contacts::routes())
+        .merge(segments::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as

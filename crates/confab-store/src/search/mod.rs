@@ -95,6 +95,8 @@ pub enum BaseFilter {
     TextNe(&'static str, String),
     /// Every one of these (none: no condition).
     All(Vec<BaseFilter>),
+    /// At least one of these (none: nothing matches).
+    Any(Vec<BaseFilter>),
 }
 
 impl BaseFilter {
@@ -116,6 +118,11 @@ impl BaseFilter {
                     .add(Expr::expr(c.column(column)).ne(v.clone())),
             ),
             Self::All(all) => all.iter().fold(cond, |acc, f| acc.add(f.condition(c))),
+            Self::Any(any) if any.is_empty() => cond.add(Expr::cust("1 = 0")),
+            Self::Any(any) => cond.add(
+                any.iter()
+                    .fold(Cond::any(), |acc, f| acc.add(f.condition(c))),
+            ),
         }
     }
 }

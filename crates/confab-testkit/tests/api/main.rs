@@ -15,6 +15,7 @@ mod contacts;
 mod contacts_search;
 mod coverage;
 mod errors;
+mod segments;
 mod storage;
 mod teams;
 mod versions;

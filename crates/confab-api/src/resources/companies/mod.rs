@@ -277,8 +277,9 @@ async fn retrieve_or_list(
                 "Segment Not Found",
             ));
         }
-        // Segment membership is computed by the segments module, which has not landed yet:
-        // until then a known segment lists no companies.
+        // Not wired yet: a company belongs to the segments holding any of its contacts
+        // (resources/segments.rs), which needs a membership subquery from contact search to
+        // list without loading every member; until then a known segment lists no companies.
         let empty = Page::from_offset(Vec::new(), request, 0);
         return Ok(axum::Json(list_body(&mut scope, &empty, &ctx).await?));
     }

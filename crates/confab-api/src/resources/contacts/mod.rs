@@ -4,7 +4,7 @@
 
 mod merge;
 mod render;
-mod search;
+pub mod search;
 mod write;
 
 pub use render::{render_contact, render_contacts};

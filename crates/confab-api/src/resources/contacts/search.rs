@@ -4,11 +4,12 @@
 
 use axum::extract::State;
 use confab_domain::models::{DataModel, DataType};
-use confab_domain::paging::{Cursor, CursorRequest};
+use confab_domain::paging::{Cursor, CursorRequest, Page};
 use confab_domain::record::relation::CONTACT_TAG;
 use confab_domain::search::{self, FieldTable, FieldType, SearchField};
 use confab_domain::tables::CONTACTS;
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
+use confab_store::{Conn, Scope};
 use serde_json::{json, Value};
 
 use super::render_contacts;
@@ -151,6 +152,33 @@ fn field_type(data_type: DataType) -> FieldType {
     }
 }
 
+/// One page of the ids of the contacts (users and leads, not archived) that match `query`
+/// and every `extra` condition — the one path for search, segment membership and counts.
+pub async fn matching_ids<C: Conn>(
+    scope: &mut Scope<C>,
+    query: &search::Query,
+    extra: Vec<BaseFilter>,
+    page: &CursorRequest,
+    order: Order,
+    time_zone: &str,
+) -> ApiResult<Page<String>> {
+    let attributes: Vec<(String, FieldType)> = custom_attributes_of(scope, DataModel::Contact)
+        .await?
+        .into_iter()
+        .filter(|a| !a.archived)
+        .map(|a| (a.name, field_type(a.data_type)))
+        .collect();
+    let lowered = lower(query, &attributes, time_zone)?;
+    let mut base = vec![
+        BaseFilter::TextNe("role", "visitor".into()),
+        BaseFilter::IntEq("archived", 0),
+    ];
+    base.extend(extra);
+    Ok(scope
+        .search_ids(&SCHEMA, &lowered, &BaseFilter::All(base), page, order)
+        .await?)
+}
+
 /// Checks the query against the contact fields and the workspace's attributes, and lowers
 /// it (dates to ranges in the workspace's time zone).
 fn lower(
@@ -171,13 +199,6 @@ pub(super) async fn search(
 ) -> ApiResult<axum::Json<Value>> {
     let request = search::parse_request(&body, ctx.version)?;
     let mut scope = state.store.read(&ctx.workspace().id).await?;
-    let attributes: Vec<(String, FieldType)> = custom_attributes_of(&mut scope, DataModel::Contact)
-        .await?
-        .into_iter()
-        .filter(|a| !a.archived)
-        .map(|a| (a.name, field_type(a.data_type)))
-        .collect();
-    let lowered = lower(&request.query, &attributes, &ctx.workspace().timezone)?;
     let order = SCHEMA.order(request.sort.as_ref())?;
     let page_request = CursorRequest {
         per_page: request
@@ -192,14 +213,16 @@ pub(super) async fn search(
             .transpose()
             .map_err(ApiError::from)?,
     };
-    // Visitors are not contacts, and archived contacts are not found, as in the list.
-    let base = BaseFilter::All(vec![
-        BaseFilter::TextNe("role", "visitor".into()),
-        BaseFilter::IntEq("archived", 0),
-    ]);
-    let page = scope
-        .search_ids(&SCHEMA, &lowered, &base, &page_request, order)
-        .await?;
+    let timezone = ctx.workspace().timezone.clone();
+    let page = matching_ids(
+        &mut scope,
+        &request.query,
+        Vec::new(),
+        &page_request,
+        order,
+        &timezone,
+    )
+    .await?;
     let records = scope.records_by_ids(&CONTACTS, &page.items).await?;
     let data = render_contacts(&mut scope, &records, ctx.version).await?;
     Ok(axum::Json(json!({
