@@ -45,19 +45,14 @@ fn scroll_not_found() -> ApiError {
     .field("scroll_param")
 }
 
-/// The workspace's open scroll, after closing it if it has been idle too long.
-async fn open_scroll(scope: &mut WriteScope, now: i64) -> ApiResult<Option<Record>> {
-    let Some(scroll) = scope.record_where(&COMPANY_SCROLLS, &[]).await? else {
-        return Ok(None);
-    };
-    let idle = now - int_of(&scroll, "last_used_at").unwrap_or(0);
-    if idle >= SCROLL_IDLE_SECONDS {
-        scope
-            .delete_record(&COMPANY_SCROLLS, id_of(&scroll))
-            .await?;
-        return Ok(None);
-    }
-    Ok(Some(scroll))
+/// The workspace's scroll row, if any, and whether it is still open (used within the last
+/// minute).
+async fn current_scroll(scope: &mut WriteScope, now: i64) -> ApiResult<Option<(Record, bool)>> {
+    let scroll = scope.record_where(&COMPANY_SCROLLS, &[]).await?;
+    Ok(scroll.map(|scroll| {
+        let idle = now - int_of(&scroll, "last_used_at").unwrap_or(0);
+        (scroll, idle < SCROLL_IDLE_SECONDS)
+    }))
 }
 
 pub(super) async fn scroll(
@@ -67,18 +62,32 @@ pub(super) async fn scroll(
 ) -> ApiResult<axum::Json<Value>> {
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let open = open_scroll(&mut scope, now).await?;
-    let scroll = match params.scroll_param.as_deref().filter(|p| !p.is_empty()) {
-        None if open.is_some() => return Err(ApiError::new(ErrorCode::ScrollExists)),
-        None => {
+    // Decide before writing anything, so a refused request leaves no write to roll back.
+    let current = current_scroll(&mut scope, now).await?;
+    let scroll = match (
+        params.scroll_param.as_deref().filter(|p| !p.is_empty()),
+        current,
+    ) {
+        (None, Some((_, true))) => return Err(ApiError::new(ErrorCode::ScrollExists)),
+        (None, expired) => {
+            if let Some((old, _)) = expired {
+                scope.delete_record(&COMPANY_SCROLLS, id_of(&old)).await?;
+            }
             let values = json!({ "position": 0, "last_used_at": now, "created_at": now });
             let values = values.as_object().cloned().unwrap_or_default();
-            scope.insert_record(&COMPANY_SCROLLS, &values, now).await?
+            // Two scrolls started at once: the unique index lets one through.
+            scope
+                .insert_record(&COMPANY_SCROLLS, &values, now)
+                .await
+                .map_err(|err| match ApiError::from(err) {
+                    conflict if conflict.0.code == ErrorCode::Conflict => {
+                        ApiError::new(ErrorCode::ScrollExists)
+                    }
+                    other => other,
+                })?
         }
-        Some(param) => match open {
-            Some(scroll) if id_of(&scroll) == param => scroll,
-            _ => return Err(scroll_not_found()),
-        },
+        (Some(param), Some((scroll, true))) if id_of(&scroll) == param => scroll,
+        (Some(_), _) => return Err(scroll_not_found()),
     };
     let scroll_id = id_of(&scroll).to_owned();
     let filter = CompanyFilter {
