@@ -216,9 +216,9 @@ async fn delete_company(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    if !scope.delete_record(&COMPANIES, &id).await? {
-        return Err(company_not_found());
-    }
+    // Found before anything is written, so a 404 leaves no write to roll back.
+    company_or_404(&mut scope, &id).await?;
+    scope.delete_record(&COMPANIES, &id).await?;
     scope.commit().await?;
     Ok(axum::Json(
         json!({ "id": id, "object": "company", "deleted": true }),
