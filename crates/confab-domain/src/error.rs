@@ -23,6 +23,7 @@ pub enum ErrorCode {
     ContactCompanyLimitExceeded,
     ScrollExists,
     FieldNotFound,
+    TagHasDependentObjects,
     AwayStatusReasonMandatory,
     Conflict,
     DataInvalid,
@@ -65,6 +66,11 @@ impl ErrorCode {
             ),
             C::ScrollExists => (400, "scroll_exists", "scroll already exists for this app"),
             C::FieldNotFound => (404, "field_not_found", "Data attribute not found"),
+            C::TagHasDependentObjects => (
+                400,
+                "tag_has_dependent_objects",
+                "Unable to delete Tag with dependent objects",
+            ),
             C::AwayStatusReasonMandatory => (
                 400,
                 "away_status_reason_mandatory",

@@ -4,6 +4,7 @@
 pub mod activity_log;
 pub mod admin;
 pub mod away_status_reason;
+pub mod conversation;
 pub mod data_attribute;
 pub mod segment;
 pub mod team;

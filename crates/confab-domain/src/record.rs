@@ -100,6 +100,10 @@ pub mod relation {
     pub const CONTACT_SUBSCRIPTION: &str = "contact_subscription";
     /// contact → custom object instance
     pub const CONTACT_CUSTOM_OBJECT: &str = "contact_custom_object";
+    /// conversation → contact (its participants)
+    pub const CONVERSATION_CONTACT: &str = "conversation_contact";
+    /// conversation → tag; `meta` holds `{"admin_id": …}`
+    pub const CONVERSATION_TAG: &str = "conversation_tag";
 }
 
 impl Table {

@@ -4,6 +4,7 @@
 
 use crate::record::relation::{
     COMPANY_TAG, CONTACT_COMPANY, CONTACT_CUSTOM_OBJECT, CONTACT_SUBSCRIPTION, CONTACT_TAG,
+    CONVERSATION_CONTACT, CONVERSATION_TAG,
 };
 use crate::record::{flag, int, json, text, IdStyle, Side, Table};
 
@@ -66,6 +67,7 @@ pub const CONTACTS: Table = Table {
         (CONTACT_COMPANY, Side::Left),
         (CONTACT_SUBSCRIPTION, Side::Left),
         (CONTACT_CUSTOM_OBJECT, Side::Left),
+        (CONVERSATION_CONTACT, Side::Right),
     ],
 };
 
@@ -101,7 +103,11 @@ pub const TAGS: Table = Table {
         int("created_at"),
         int("admin_id"),
     ],
-    links: &[(CONTACT_TAG, Side::Right), (COMPANY_TAG, Side::Right)],
+    links: &[
+        (CONTACT_TAG, Side::Right),
+        (COMPANY_TAG, Side::Right),
+        (CONVERSATION_TAG, Side::Right),
+    ],
 };
 
 /// Notes on a contact or a company (`subject_type` `contact` | `company`).
@@ -213,6 +219,61 @@ pub const COMPANY_SCROLLS: Table = Table {
     links: &[],
 };
 
+/// Conversations; the opening message (`source`) is part of the row.
+pub const CONVERSATIONS: Table = Table {
+    name: "conversations",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("title"),
+        text("state"),
+        flag("read"),
+        text("priority"),
+        int("admin_assignee_id"),
+        int("team_assignee_id"),
+        int("snoozed_until"),
+        int("waiting_since"),
+        int("created_at"),
+        int("updated_at"),
+        text("source_id"),
+        text("source_type"),
+        text("delivered_as"),
+        text("subject"),
+        text("body"),
+        text("author_type"),
+        text("author_id"),
+        flag("source_redacted"),
+        json("source_attachments"),
+        json("custom_attributes"),
+        text("company_id"),
+    ],
+    links: &[
+        (CONVERSATION_CONTACT, Side::Left),
+        (CONVERSATION_TAG, Side::Left),
+    ],
+};
+
+/// The parts of conversations, in order of `seq`.
+pub const CONVERSATION_PARTS: Table = Table {
+    name: "conversation_parts",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("conversation_id"),
+        text("part_type"),
+        text("body"),
+        text("author_type"),
+        text("author_id"),
+        text("assigned_type"),
+        text("assigned_id"),
+        json("attachments"),
+        flag("redacted"),
+        text("external_id"),
+        int("created_at"),
+        int("updated_at"),
+        int("notified_at"),
+    ],
+    links: &[],
+};
+
 /// Every record table, for the test that compares them with the database.
 pub const ALL: &[Table] = &[
     CONTACTS,
@@ -226,4 +287,6 @@ pub const ALL: &[Table] = &[
     CUSTOM_OBJECT_TYPES,
     CUSTOM_OBJECT_INSTANCES,
     COMPANY_SCROLLS,
+    CONVERSATIONS,
+    CONVERSATION_PARTS,
 ];

@@ -5,11 +5,13 @@
 //! SDK tests; it is documented in `docs/demo-data.md` and is safe to apply twice.
 
 use confab_domain::models::{ActivityType, NewActivity, Workspace};
-use serde_json::json;
+use confab_domain::record::{id_of, relation};
+use confab_domain::tables::{CONTACTS, SEGMENTS};
+use serde_json::{json, Value};
 
 use crate::admins::NewAdmin;
 use crate::tenancy::NewWorkspace;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteScope};
 
 /// What the first start did.
 #[derive(Debug, Clone)]
@@ -95,6 +97,49 @@ pub async fn seed_demo(store: &Store, workspace: &Workspace, now: i64) -> Result
             now,
         )
         .await?;
+    crate::tags::seed_demo_tags_notes_subscriptions(&mut scope, now).await?;
+    seed_demo_contacts(&mut scope, now).await?;
     scope.commit().await?;
     Ok(true)
+}
+
+/// Demo contacts: two users with external ids (Jane tagged VIP), a lead, and a segment of the
+/// VIPs.
+async fn seed_demo_contacts(scope: &mut WriteScope, now: i64) -> Result<(), StoreError> {
+    let contacts = [
+        json!({"role": "user", "external_id": "user-1001", "email": "jane@example.com",
+               "email_domain": "example.com", "name": "Jane Customer", "signed_up_at": now,
+               "last_seen_at": now}),
+        json!({"role": "user", "external_id": "user-1002", "email": "sam@example.com",
+               "email_domain": "example.com", "name": "Sam Buyer", "signed_up_at": now}),
+        json!({"role": "lead", "email": "lee@prospect.example", "email_domain": "prospect.example",
+               "name": "Lee Prospect"}),
+    ];
+    let mut ids = Vec::new();
+    for contact in contacts {
+        if let Value::Object(mut record) = contact {
+            record.insert("created_at".into(), json!(now));
+            record.insert("updated_at".into(), json!(now));
+            ids.push(id_of(&scope.insert_record(&CONTACTS, &record, now).await?).to_owned());
+        }
+    }
+    if let (Some(vip), Some(jane)) = (scope.tag_named("VIP").await?, ids.first()) {
+        let vip_id = id_of(&vip).to_owned();
+        scope
+            .put_link(
+                relation::CONTACT_TAG,
+                jane,
+                &vip_id,
+                &json!({"admin_id": 1}),
+                now,
+            )
+            .await?;
+        let segment = json!({"name": "VIP users", "person_type": "user",
+            "query": {"field": "tag_id", "operator": "=", "value": vip_id},
+            "created_at": now, "updated_at": now});
+        if let Value::Object(record) = segment {
+            scope.insert_record(&SEGMENTS, &record, now).await?;
+        }
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@ mod schema;
 mod scope;
 pub mod search;
 mod sql;
+pub mod tags;
 mod teams;
 pub mod tenancy;
 

@@ -125,7 +125,7 @@ impl<C: Conn> Scope<C> {
 }
 
 impl Scope<WriteTx> {
-    /// Links `left_id` to `right_id`; an existing link keeps its time and gets the new `meta`.
+    /// Links `left_id` to `right_id`; an existing link is left as it is (time and meta).
     /// Returns whether the link is new.
     pub async fn put_link(
         &mut self,

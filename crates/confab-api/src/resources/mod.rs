@@ -4,7 +4,11 @@ pub mod admins;
 pub mod away_status_reasons;
 pub mod companies;
 pub mod contacts;
+pub mod notes;
 pub mod segments;
+pub mod subjects;
+pub mod subscription_types;
+pub mod tags;
 pub mod teams;
 
 use axum::Router;
@@ -20,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .merge(away_status_reasons::routes())
         .merge(companies::routes())
         .merge(contacts::routes())
+        .merge(tags::routes())
+        .merge(notes::routes())
+        .merge(subscription_types::routes())
         .merge(segments::routes())
 }
 

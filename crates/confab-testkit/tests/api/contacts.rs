@@ -397,3 +397,98 @@ async fn a_token_never_sees_another_workspaces_contacts() {
         .await
         .assert_status(200);
 }
+
+async fn tag(app: &TestApp, contact: &str, name: &str) -> String {
+    let tag = app.post("/tags").json(&json!({"name": name})).send().await;
+    tag.assert_status(200);
+    let tag_id = tag.body["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/contacts/{contact}/tags"))
+        .json(&json!({"id": tag_id}))
+        .send()
+        .await
+        .assert_status(200);
+    tag_id
+}
+
+#[tokio::test]
+async fn merging_moves_the_leads_tags_and_notes_to_the_user() {
+    let app = TestApp::new().await;
+    let lead = create(&app, json!({"role": "lead"})).await;
+    let user = create(&app, json!({"external_id": "keeper"})).await;
+    let (lead, user) = (lead["id"].as_str().unwrap(), user["id"].as_str().unwrap());
+    let shared = tag(&app, lead, "Shared").await;
+    tag(&app, user, "Shared").await;
+    let own = tag(&app, lead, "LeadOnly").await;
+    app.post(&format!("/contacts/{lead}/notes"))
+        .json(&json!({"body": "met at the fair"}))
+        .send()
+        .await
+        .assert_status(200);
+    let merged = app
+        .post("/contacts/merge")
+        .json(&json!({"from": lead, "into": user}))
+        .send()
+        .await;
+    merged.assert_status(200);
+    let mut tag_ids: Vec<&str> = merged.body["tags"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    tag_ids.sort_unstable();
+    let mut expected = vec![shared.as_str(), own.as_str()];
+    expected.sort_unstable();
+    assert_eq!(tag_ids, expected, "tags move once each");
+    assert_eq!(merged.body["notes"]["total_count"], 1);
+    let notes = app.get(&format!("/contacts/{user}/notes")).send().await;
+    assert_eq!(notes.body["data"][0]["contact"]["id"], user);
+}
+
+#[tokio::test]
+async fn deleting_a_contact_leaves_no_dangling_tag_links_or_notes() {
+    let app = TestApp::new().await;
+    let c = create(&app, json!({"role": "lead"})).await;
+    let id = c["id"].as_str().unwrap();
+    let tag_id = tag(&app, id, "Temp").await;
+    let note = app
+        .post(&format!("/contacts/{id}/notes"))
+        .json(&json!({"body": "bye"}))
+        .send()
+        .await;
+    let note_id = note.body["id"].as_str().unwrap().to_owned();
+    app.delete(&format!("/contacts/{id}"))
+        .send()
+        .await
+        .assert_status(200);
+    app.get(&format!("/notes/{note_id}"))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    // The tag has no taggings left, so it can be deleted without touching anything else.
+    app.delete(&format!("/tags/{tag_id}"))
+        .send()
+        .await
+        .assert_status(200);
+}
+
+#[tokio::test]
+async fn a_contact_embeds_at_most_ten_tags_and_counts_them_all() {
+    let app = TestApp::new().await;
+    let c = create(&app, json!({"role": "user", "email": "many@tags.com"})).await;
+    let id = c["id"].as_str().unwrap();
+    for i in 0..12 {
+        tag(&app, id, &format!("T{i}")).await;
+    }
+    let res = app.get(&format!("/contacts/{id}")).send().await;
+    let tags = &res.body["tags"];
+    assert_eq!(tags["data"].as_array().unwrap().len(), 10);
+    assert_eq!(tags["total_count"], 12);
+    assert_eq!(tags["has_more"], true);
+    assert_eq!(
+        tags["data"][0]["url"],
+        format!("/tags/{}", tags["data"][0]["id"].as_str().unwrap())
+    );
+    let all = app.get(&format!("/contacts/{id}/tags")).send().await;
+    assert_eq!(all.body["data"].as_array().unwrap().len(), 12);
+}

@@ -17,5 +17,6 @@ mod coverage;
 mod errors;
 mod segments;
 mod storage;
+mod tags_notes;
 mod teams;
 mod versions;

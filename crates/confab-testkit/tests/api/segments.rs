@@ -128,3 +128,35 @@ async fn a_segment_is_retrieved_with_its_count_and_unknown_ids_are_not_found() {
         .await
         .assert_error(404, "company_not_found");
 }
+
+#[tokio::test]
+async fn the_demo_data_has_contacts_and_a_segment_defined_by_a_tag() {
+    let app = TestApp::with_demo().await;
+    let list = app.get("/contacts").send().await;
+    assert_eq!(list.body["total_count"], 3);
+    let jane = app
+        .get("/contacts/find_by_external_id/user-1001")
+        .send()
+        .await;
+    jane.assert_status(200);
+    assert_eq!(jane.body["name"], "Jane Customer");
+    assert_eq!(jane.body["tags"]["total_count"], 1);
+    let res = app.get("/segments?include_count=true").send().await;
+    let vip = by_name(&res.body["segments"], "VIP users");
+    assert_eq!(vip["count"], 1);
+    assert_eq!(by_name(&res.body["segments"], "All Leads")["count"], 1);
+    let mine = app
+        .get(&format!(
+            "/contacts/{}/segments",
+            jane.body["id"].as_str().unwrap()
+        ))
+        .send()
+        .await;
+    let names: Vec<&str> = mine.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["All Users", "Active", "New", "VIP users"]);
+}

@@ -45,3 +45,36 @@ async fn a_dropped_write_transaction_leaves_nothing_behind() {
     let teams = app.get("/teams").send().await;
     assert_eq!(teams.body["teams"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn every_record_table_description_matches_the_database() {
+    use confab_domain::record::ColumnType;
+    let db = TestDatabase::create().await;
+    let summary = migrated(&db).await.schema_summary().await.unwrap();
+    for table in confab_domain::tables::ALL {
+        let columns = summary
+            .columns
+            .get(table.name)
+            .unwrap_or_else(|| panic!("no table {}", table.name));
+        for implicit in ["seq", "id", "workspace_id"] {
+            assert!(columns.contains_key(implicit), "{}.{implicit}", table.name);
+        }
+        for column in table.columns {
+            let (class, _) = columns
+                .get(column.name)
+                .unwrap_or_else(|| panic!("no column {}.{}", table.name, column.name));
+            let expected = match column.ty {
+                ColumnType::Text | ColumnType::Json => "text",
+                ColumnType::Int | ColumnType::Bool => "integer",
+                ColumnType::Float => "double precision",
+            };
+            // SQLite reports REAL for floats; both are fine.
+            let matches = class == expected || (expected == "double precision" && class == "real");
+            assert!(
+                matches,
+                "{}.{} is {class}, described as {expected}",
+                table.name, column.name
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use confab_domain::record::relation::{
-    CONTACT_COMPANY, CONTACT_CUSTOM_OBJECT, CONTACT_SUBSCRIPTION, CONTACT_TAG,
+    CONTACT_COMPANY, CONTACT_CUSTOM_OBJECT, CONTACT_SUBSCRIPTION, CONTACT_TAG, CONVERSATION_CONTACT,
 };
 use confab_domain::record::{text_of, Record, Side};
 use confab_domain::tables::CONTACTS;
@@ -68,6 +68,10 @@ pub(super) async fn merge(
             .move_links(relation, Side::Left, &from_id, &into_id)
             .await?;
     }
+    // The lead's conversations become the user's.
+    scope
+        .move_links(CONVERSATION_CONTACT, Side::Right, &from_id, &into_id)
+        .await?;
     scope.move_contact_activity(&from_id, &into_id).await?;
     let mut changes = Record::new();
     for column in FILLED_FROM_LEAD {
