@@ -22,6 +22,8 @@ pub enum ErrorCode {
     CompanyNotFound,
     ConversationPartOrMessageNotFound,
     ConversationPartNotRedactable,
+    ContactCompanyLimitExceeded,
+    ScrollExists,
     FieldNotFound,
     TagHasDependentObjects,
     AwayStatusReasonMandatory,
@@ -69,6 +71,12 @@ impl ErrorCode {
                 "conversation_part_not_redactable",
                 "Conversation part is not redactable",
             ),
+            C::ContactCompanyLimitExceeded => (
+                400,
+                "contact_company_limit_exceeded",
+                "Contact has reached the maximum of 1000 company associations",
+            ),
+            C::ScrollExists => (400, "scroll_exists", "scroll already exists for this app"),
             C::FieldNotFound => (404, "field_not_found", "Data attribute not found"),
             C::TagHasDependentObjects => (
                 400,

@@ -226,6 +226,15 @@ pub const CUSTOM_OBJECT_INSTANCES: Table = Table {
     links: &[(CONTACT_CUSTOM_OBJECT, Side::Right)],
 };
 
+/// Open company scrolls (`GET /companies/scroll`), at most one per workspace; the id is the
+/// `scroll_param`, `position` the `seq` of the last company returned.
+pub const COMPANY_SCROLLS: Table = Table {
+    name: "company_scrolls",
+    id_style: IdStyle::Object,
+    columns: &[int("position"), int("last_used_at"), int("created_at")],
+    links: &[],
+};
+
 /// Conversations; the opening message (`source`) is part of the row.
 pub const CONVERSATIONS: Table = Table {
     name: "conversations",
@@ -294,6 +303,7 @@ pub const ALL: &[Table] = &[
     DATA_EVENT_SUMMARIES,
     CUSTOM_OBJECT_TYPES,
     CUSTOM_OBJECT_INSTANCES,
+    COMPANY_SCROLLS,
     CONVERSATIONS,
     CONVERSATION_PARTS,
 ];

@@ -10,6 +10,7 @@ pub mod activity_logs;
 pub mod admins;
 mod away_status_reasons;
 pub mod bootstrap;
+pub mod companies;
 mod contacts;
 pub mod data_events;
 pub mod dataplane;

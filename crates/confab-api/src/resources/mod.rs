@@ -2,6 +2,7 @@
 
 pub mod admins;
 pub mod away_status_reasons;
+pub mod companies;
 pub mod contacts;
 pub mod conversations;
 pub mod custom_objects;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(data_events::routes())
         .merge(custom_objects::routes())
         .merge(visitors::routes())
+        .merge(companies::routes())
         .merge(contacts::routes())
         .merge(conversations::routes())
         .merge(tags::routes())

@@ -9,6 +9,8 @@
 
 mod admins;
 mod auth;
+mod companies;
+mod company_lists;
 mod contacts;
 mod contacts_search;
 mod conversations;
