@@ -6,7 +6,7 @@
 
 use confab_domain::models::{ActivityType, NewActivity, Workspace};
 use confab_domain::record::{id_of, relation};
-use confab_domain::tables::{CONTACTS, SEGMENTS};
+use confab_domain::tables::{COMPANIES, CONTACTS, SEGMENTS};
 use serde_json::{json, Value};
 
 use crate::admins::NewAdmin;
@@ -99,6 +99,7 @@ pub async fn seed_demo(store: &Store, workspace: &Workspace, now: i64) -> Result
         .await?;
     crate::tags::seed_demo_tags_notes_subscriptions(&mut scope, now).await?;
     crate::dataplane::seed_demo_dataplane(&mut scope, now).await?;
+    crate::companies::seed_demo_companies(&mut scope, now).await?;
     seed_demo_contacts(&mut scope, now).await?;
     scope.commit().await?;
     Ok(true)
@@ -122,6 +123,26 @@ async fn seed_demo_contacts(scope: &mut WriteScope, now: i64) -> Result<(), Stor
             record.insert("created_at".into(), json!(now));
             record.insert("updated_at".into(), json!(now));
             ids.push(id_of(&scope.insert_record(&CONTACTS, &record, now).await?).to_owned());
+        }
+    }
+    // Jane and Sam work at Acme, so it shows in company lists.
+    let acme = scope
+        .record_where(
+            &COMPANIES,
+            &[crate::records::Filter::Eq("company_id", json!("acme"))],
+        )
+        .await?;
+    if let Some(acme) = acme {
+        for contact in ids.iter().take(2) {
+            scope
+                .put_link(
+                    relation::CONTACT_COMPANY,
+                    contact,
+                    id_of(&acme),
+                    &Value::Null,
+                    now,
+                )
+                .await?;
         }
     }
     if let (Some(vip), Some(jane)) = (scope.tag_named("VIP").await?, ids.first()) {

@@ -141,6 +141,7 @@ async fn the_demo_data_has_contacts_and_a_segment_defined_by_a_tag() {
     jane.assert_status(200);
     assert_eq!(jane.body["name"], "Jane Customer");
     assert_eq!(jane.body["tags"]["total_count"], 1);
+    assert_eq!(jane.body["companies"]["total_count"], 1);
     let res = app.get("/segments?include_count=true").send().await;
     let vip = by_name(&res.body["segments"], "VIP users");
     assert_eq!(vip["count"], 1);
