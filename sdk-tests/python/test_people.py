@@ -88,6 +88,33 @@ def test_segments_count_their_contacts(client: Intercom):
     assert [s.name for s in mine.data] == ["All Leads"]
 
 
+def test_tags_companies_notes_and_events(client: Intercom):
+    user = CREATED[0]
+    tag = client.tags.create(request={"name": f"PyTag {RUN}"})
+    applied = client.tags.tag_contact(user, tag_id=tag.id)
+    assert applied.id == tag.id
+    assert [t.id for t in client.contacts.list_attached_tags(user).data] == [tag.id]
+
+    company = client.companies.create_or_update(
+        request={"company_id": f"py-{RUN}", "name": "Py Co", "monthly_spend": 10.9}
+    )
+    assert company.monthly_spend == 10
+    attached = client.companies.attach_contact(user, company_id=company.id)
+    assert attached.id == company.id
+    assert company.id in [c.id for c in client.companies.list(per_page=2)]
+
+    for i in range(3):
+        note = client.notes.create(user, body=f"py note {i}", admin_id="1")
+        assert note.contact.id == user
+    assert len(list(client.notes.list(user, per_page=2))) == 3
+
+    event = {"id": user, "event_name": "py-ordered", "created_at": 1_700_000_000}
+    client.events.create(request=event)
+    client.events.create(request=event)
+    listed = client.events.list(type="user", intercom_user_id=user)
+    assert [e.event_name for e in listed.events] == ["py-ordered"], "duplicates are ignored"
+
+
 def test_merge_then_delete(client: Intercom):
     merged = client.contacts.merge_lead_in_user(lead_id=CREATED[1], contact_id=CREATED[0])
     assert merged.id == CREATED[0]

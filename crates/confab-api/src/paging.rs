@@ -1,6 +1,6 @@
 //! Paging parameters in, Intercom's `pages` objects out. Every paged list uses these.
 
-use confab_domain::paging::{Cursor, CursorRequest, Page, PageNumberRequest};
+use confab_domain::paging::{Cursor, CursorRequest, ListRequest, Page, PageNumberRequest};
 use confab_domain::ErrorCode;
 use serde_json::{json, Value};
 
@@ -51,6 +51,29 @@ pub fn cursor_request(
         .map(Cursor::decode)
         .transpose()?;
     Ok(CursorRequest { per_page, after })
+}
+
+/// A list request: by cursor (`starting_after`), or by page number when the client sends
+/// `page` (as the SDKs' offset pagers do for notes and a contact's companies: they ask for
+/// page after page until one comes back empty).
+pub fn list_request(
+    page: Option<&str>,
+    per_page: Option<&str>,
+    starting_after: Option<&str>,
+    size: PageSize,
+) -> Result<ListRequest, ApiError> {
+    match page.filter(|p| !p.trim().is_empty()) {
+        Some(page) => Ok(ListRequest::Number(page_number_request(
+            Some(page),
+            per_page,
+            size,
+        )?)),
+        None => Ok(ListRequest::Cursor(cursor_request(
+            per_page,
+            starting_after,
+            size,
+        )?)),
+    }
 }
 
 /// The `cursor_pages` object: `{type, page, per_page, total_pages, next}`; `next` is omitted

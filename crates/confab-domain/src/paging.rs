@@ -107,6 +107,13 @@ impl PageNumberRequest {
     }
 }
 
+/// A page asked for either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListRequest {
+    Cursor(CursorRequest),
+    Number(PageNumberRequest),
+}
+
 /// One page of results, with what is needed to render Intercom's `pages` object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {

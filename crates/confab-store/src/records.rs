@@ -285,6 +285,25 @@ impl<C: Conn> Scope<C> {
         }))
     }
 
+    /// A page of records, by cursor or by page number as the request asks.
+    pub async fn record_list_page(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+        order: Order,
+        request: &confab_domain::paging::ListRequest,
+    ) -> Result<Page<Record>, StoreError> {
+        match request {
+            confab_domain::paging::ListRequest::Cursor(cursor) => {
+                self.record_page(table, filters, order, cursor).await
+            }
+            confab_domain::paging::ListRequest::Number(number) => {
+                self.record_offset_page(table, filters, order, *number)
+                    .await
+            }
+        }
+    }
+
     /// A page of records by page number (`LIMIT`/`OFFSET`), for the lists Intercom pages that
     /// way.
     pub async fn record_offset_page(

@@ -18,10 +18,12 @@ const client = new IntercomClient({ token, baseUrl, maxRetries: 0 });
 const run = `${Date.now()}`;
 const created = [];
 
-async function collect(page) {
+// Walks an SDK pager to the end; a pager that never ends fails instead of hanging.
+async function collect(page, limit = 500) {
     const items = [];
     for await (const item of page) {
         items.push(item);
+        assert.ok(items.length <= limit, "the pager stops");
     }
     return items;
 }
@@ -115,6 +117,73 @@ test("merging a lead into a user leaves only the user", async () => {
         client.contacts.find({ contact_id: created[1] }),
         (err) => err instanceof IntercomError && err.statusCode === 404,
     );
+});
+
+test("tags: create, tag a contact, list the contact's tags, untag", async () => {
+    const tag = await client.tags.create({ name: `Gold ${run}` });
+    assert.equal(tag.name, `Gold ${run}`);
+    const again = await client.tags.create({ name: `GOLD ${run}` });
+    assert.equal(again.id, tag.id, "tag names are case-insensitive");
+    const applied = await client.tags.tagContact({ contact_id: created[0], id: tag.id });
+    assert.equal(applied.id, tag.id);
+    const tags = await client.contacts.listAttachedTags({ contact_id: created[0] });
+    assert.deepEqual(tags.data.map((t) => t.id), [tag.id]);
+    const contact = await client.contacts.find({ contact_id: created[0] });
+    assert.equal(contact.tags.total_count, 1);
+    await client.tags.untagContact({ contact_id: created[0], tag_id: tag.id });
+    const after = await client.contacts.listAttachedTags({ contact_id: created[0] });
+    assert.equal(after.data.length, 0);
+});
+
+test("companies: create or update, attach a contact, page them, detach, delete", async () => {
+    const company = await client.companies.createOrUpdate({
+        company_id: `co-${run}`,
+        name: "Initial Name",
+        monthly_spend: 155.98,
+    });
+    assert.equal(company.monthly_spend, 155, "monthly_spend is truncated");
+    const renamed = await client.companies.createOrUpdate({ company_id: `co-${run}`, name: "Renamed" });
+    assert.equal(renamed.id, company.id, "upsert by company_id");
+    assert.equal(renamed.name, "Renamed");
+    const attached = await client.companies.attachContact({ contact_id: created[0], id: company.id });
+    assert.equal(attached.id, company.id);
+    const mine = await collect(await client.contacts.listAttachedCompanies({ contact_id: created[0] }));
+    assert.deepEqual(mine.map((c) => c.id), [company.id]);
+    const all = await collect(await client.companies.list({ per_page: 1 }));
+    assert.ok(all.some((c) => c.id === company.id), "the company is listed");
+    assert.equal(new Set(all.map((c) => c.id)).size, all.length, "no company twice");
+    await client.companies.detachContact({ contact_id: created[0], company_id: company.id });
+    const deleted = await client.companies.delete({ company_id: company.id });
+    assert.equal(deleted.deleted, true);
+});
+
+test("notes: create on a contact and page through them", async () => {
+    for (let i = 0; i < 3; i++) {
+        const note = await client.notes.create({ contact_id: created[0], body: `note ${i}`, admin_id: "1" });
+        assert.equal(note.contact.id, created[0]);
+        assert.equal(note.author.id, "1");
+    }
+    const notes = await collect(await client.notes.list({ contact_id: created[0], per_page: 2 }));
+    assert.equal(notes.length, 3);
+});
+
+test("a new data attribute is usable at once and events are recorded", async () => {
+    const attribute = await client.dataAttributes.create({
+        name: `tier_${run}`,
+        model: "contact",
+        data_type: "string",
+    });
+    assert.equal(attribute.name, `tier_${run}`);
+    const updated = await client.contacts.update({
+        contact_id: created[0],
+        custom_attributes: { [`tier_${run}`]: "gold" },
+    });
+    assert.equal(updated.custom_attributes[`tier_${run}`], "gold");
+    await client.events.create({ id: created[0], event_name: "ordered", created_at: 1_700_000_000 });
+    await client.events.create({ id: created[0], event_name: "ordered", created_at: 1_700_000_000 });
+    const events = await client.events.list({ type: "user", intercom_user_id: created[0] });
+    assert.equal(events.events.length, 1, "a duplicate event is ignored");
+    assert.equal(events.events[0].event_name, "ordered");
 });
 
 test("archive, unarchive and delete answer their small objects", async () => {

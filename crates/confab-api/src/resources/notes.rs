@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::{since, Ctx};
 use crate::input::required_str;
-use crate::paging::{cursor_pages, cursor_request, PageSize};
+use crate::paging::{cursor_pages, list_request, PageSize};
 use crate::resources::admins::render_admin;
 use crate::resources::contacts::find_contact;
 use crate::resources::subjects::{company_or_404, resource_not_found};
@@ -93,6 +93,7 @@ async fn render_notes<C: Conn>(
 
 #[derive(Debug, Deserialize)]
 struct ListParams {
+    page: Option<String>,
     per_page: Option<String>,
     starting_after: Option<String>,
 }
@@ -104,7 +105,8 @@ async fn note_list<C: Conn>(
     params: &ListParams,
     version: ApiVersion,
 ) -> ApiResult<Value> {
-    let request = cursor_request(
+    let request = list_request(
+        params.page.as_deref(),
         params.per_page.as_deref(),
         params.starting_after.as_deref(),
         NOTE_PAGE,
@@ -114,7 +116,7 @@ async fn note_list<C: Conn>(
         Filter::Eq("subject_id", Value::from(subject.1)),
     ];
     let page = scope
-        .record_page(&NOTES, &filters, Order::NewestFirst, &request)
+        .record_list_page(&NOTES, &filters, Order::NewestFirst, &request)
         .await?;
     let data = render_notes(scope, &page.items, version).await?;
     Ok(json!({

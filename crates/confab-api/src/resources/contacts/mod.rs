@@ -25,7 +25,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::{since, Ctx};
-use crate::paging::{cursor_pages, cursor_request, PageSize};
+use crate::paging::{cursor_pages, list_request, PageSize};
 use crate::resources::custom_objects::Associations;
 use crate::state::AppState;
 
@@ -177,6 +177,7 @@ pub async fn remove_contact(scope: &mut Scope<confab_store::WriteTx>, id: &str) 
 
 #[derive(Debug, Deserialize)]
 struct ListParams {
+    page: Option<String>,
     per_page: Option<String>,
     starting_after: Option<String>,
 }
@@ -186,14 +187,15 @@ async fn list(
     ctx: Ctx,
     Query(params): Query<ListParams>,
 ) -> ApiResult<axum::Json<Value>> {
-    let request = cursor_request(
+    let request = list_request(
+        params.page.as_deref(),
         params.per_page.as_deref(),
         params.starting_after.as_deref(),
         LIST_PAGE,
     )?;
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let page = scope
-        .record_page(&CONTACTS, &listed_contacts(), Order::OldestFirst, &request)
+        .record_list_page(&CONTACTS, &listed_contacts(), Order::OldestFirst, &request)
         .await?;
     let data = render_contacts(&mut scope, &page.items, ctx.version).await?;
     Ok(axum::Json(json!({

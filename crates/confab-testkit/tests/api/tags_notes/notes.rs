@@ -179,3 +179,33 @@ async fn company_notes_are_listed_in_unstable_only() {
         .await
         .assert_error(404, "company_not_found");
 }
+
+#[tokio::test]
+async fn notes_page_by_number_too_and_a_page_past_the_end_is_empty() {
+    let app = confab_testkit::TestApp::new().await;
+    let contact = app
+        .post("/contacts")
+        .json(&serde_json::json!({"email": "pages@x.com"}))
+        .send()
+        .await;
+    let id = contact.body["id"].as_str().unwrap().to_owned();
+    for i in 0..3 {
+        app.post(&format!("/contacts/{id}/notes"))
+            .json(&serde_json::json!({"body": format!("n{i}")}))
+            .send()
+            .await
+            .assert_status(200);
+    }
+    let mut seen = 0;
+    for page in 1..=3 {
+        let res = app
+            .get(&format!("/contacts/{id}/notes?page={page}&per_page=2"))
+            .send()
+            .await;
+        res.assert_status(200);
+        let n = res.body["data"].as_array().unwrap().len();
+        assert_eq!(n, [2, 1, 0][page - 1], "page {page}");
+        seen += n;
+    }
+    assert_eq!(seen, 3);
+}
