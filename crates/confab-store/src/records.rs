@@ -21,6 +21,10 @@ pub enum Filter {
     NotEq(&'static str, Value),
     /// `column IN (values…)`; an empty list matches nothing.
     In(&'static str, Vec<Value>),
+    /// At least one of these (none: nothing matches).
+    AnyOf(Vec<Filter>),
+    /// Every one of these.
+    AllOf(Vec<Filter>),
     /// The record is the left side of a link of `relation` to `right_id`.
     HasLink {
         relation: &'static str,
@@ -87,38 +91,66 @@ fn record_from_row(table: &Table, row: &AnyRow) -> Result<Record, StoreError> {
     Ok(record)
 }
 
-/// Appends ` AND …` for each filter, with `alias` the table's name in the statement.
+/// Appends ` AND …` for each filter.
 fn push_filters(sql: &mut Sql, table: &Table, filters: &[Filter]) -> Result<(), StoreError> {
     for filter in filters {
+        sql.push(" AND ");
+        push_condition(sql, table, filter)?;
+    }
+    Ok(())
+}
+
+/// Appends one filter's condition.
+fn push_condition(sql: &mut Sql, table: &Table, filter: &Filter) -> Result<(), StoreError> {
+    {
         match filter {
+            Filter::AnyOf(any) if any.is_empty() => {
+                sql.push("1 = 0");
+            }
+            Filter::AnyOf(any) | Filter::AllOf(any) => {
+                let joiner = if matches!(filter, Filter::AnyOf(_)) {
+                    " OR "
+                } else {
+                    " AND "
+                };
+                sql.push("(");
+                for (i, inner) in any.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(joiner);
+                    }
+                    push_condition(sql, table, inner)?;
+                }
+                if any.is_empty() {
+                    sql.push("1 = 1");
+                }
+                sql.push(")");
+            }
             Filter::Eq(name, Value::Null) => {
                 column_of(table, name)?;
-                sql.push(" AND ").push(name).push(" IS NULL");
+                sql.push(name).push(" IS NULL");
             }
             Filter::Eq(name, value) => {
                 let column = column_of(table, name)?;
-                sql.push(" AND ")
-                    .push(name)
+                sql.push(name)
                     .push(" = ")
                     .arg(Arg::for_column(column, value)?);
             }
             Filter::NotEq(name, Value::Null) => {
                 column_of(table, name)?;
-                sql.push(" AND ").push(name).push(" IS NOT NULL");
+                sql.push(name).push(" IS NOT NULL");
             }
             Filter::NotEq(name, value) => {
                 let column = column_of(table, name)?;
-                sql.push(" AND ")
-                    .push(name)
+                sql.push(name)
                     .push(" <> ")
                     .arg(Arg::for_column(column, value)?);
             }
             Filter::In(_, values) if values.is_empty() => {
-                sql.push(" AND 1 = 0");
+                sql.push("1 = 0");
             }
             Filter::In(name, values) => {
                 let column = column_of(table, name)?;
-                sql.push(" AND ").push(name).push(" IN (");
+                sql.push(name).push(" IN (");
                 for (i, value) in values.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
@@ -128,7 +160,7 @@ fn push_filters(sql: &mut Sql, table: &Table, filters: &[Filter]) -> Result<(), 
                 sql.push(")");
             }
             Filter::HasLink { relation, right_id } => {
-                sql.push(" AND EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
+                sql.push("EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
                     .push(table.name)
                     .push(".workspace_id AND l.relation = ")
                     .text_arg(relation)
@@ -139,7 +171,7 @@ fn push_filters(sql: &mut Sql, table: &Table, filters: &[Filter]) -> Result<(), 
                     .push(")");
             }
             Filter::LinkedFrom { relation, left_id } => {
-                sql.push(" AND EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
+                sql.push("EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
                     .push(table.name)
                     .push(".workspace_id AND l.relation = ")
                     .text_arg(relation)
@@ -360,24 +392,20 @@ impl Scope<WriteTx> {
         for arg in args {
             full.push(", ").arg(arg);
         }
-        full.push(") RETURNING seq");
-        let seq: i64 = full.query().fetch_one(&mut *conn).await?.try_get(0)?;
+        full.push(") RETURNING ").push(&select_list(table));
+        let row = full.query().fetch_one(&mut *conn).await?;
+        let mut record = record_from_row(table, &row)?;
         if table.id_style == IdStyle::Serial {
+            let seq = confab_domain::record::int_of(&record, "seq").unwrap_or_default();
             let mut update = Sql::new(format!("UPDATE {} SET id = ", table.name));
             update
                 .text_arg(&seq.to_string())
                 .push(" WHERE seq = ")
                 .int_arg(seq);
             update.query().execute(&mut *conn).await?;
+            record.insert("id".into(), Value::from(seq.to_string()));
         }
-        let mut found = Sql::new(format!(
-            "SELECT {} FROM {} WHERE seq = ",
-            select_list(table),
-            table.name
-        ));
-        found.int_arg(seq);
-        let row = found.query().fetch_one(&mut *conn).await?;
-        record_from_row(table, &row)
+        Ok(record)
     }
 
     /// Sets the given columns of the record with this id; `false` if there is none.

@@ -94,7 +94,7 @@ async fn create(
     record.insert("created_at".into(), Value::from(now));
     write::check_unique(&mut scope, &record, None).await?;
     let stored = scope.insert_record(&CONTACTS, &record, now).await?;
-    let rendered = render_contact(&mut scope, &stored, ctx.version).await?;
+    let rendered = render::render_new_contact(&stored, ctx.workspace().id.as_str(), ctx.version);
     scope.commit().await?;
     Ok(axum::Json(rendered))
 }

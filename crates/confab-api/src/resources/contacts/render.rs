@@ -209,6 +209,21 @@ pub async fn render_contacts<C: Conn>(
         .collect())
 }
 
+/// Renders a contact created in this request: it has no tags, notes or companies yet, so
+/// none are looked up.
+pub fn render_new_contact(record: &Record, workspace_id: &str, version: ApiVersion) -> Value {
+    let related = Related {
+        tags: HashMap::new(),
+        companies: HashMap::new(),
+        notes: HashMap::new(),
+    };
+    versioned(
+        canonical(record, workspace_id, &related),
+        version,
+        CONTACT_CHANGES,
+    )
+}
+
 /// Renders one contact for `version`.
 pub async fn render_contact<C: Conn>(
     scope: &mut Scope<C>,

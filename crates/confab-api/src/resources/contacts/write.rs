@@ -105,27 +105,30 @@ pub async fn check_unique<C: Conn>(
 ) -> ApiResult<()> {
     let mut clashes = Vec::new();
     if let Some(external_id) = text_of(record, "external_id") {
-        clashes.push(vec![Filter::Eq("external_id", Value::from(external_id))]);
+        clashes.push(Filter::Eq("external_id", Value::from(external_id)));
     }
     if let (Some("user"), Some(email)) = (text_of(record, "role"), text_of(record, "email")) {
-        clashes.push(vec![
+        clashes.push(Filter::AllOf(vec![
             Filter::Eq("email", Value::from(email)),
             Filter::Eq("role", Value::from("user")),
-        ]);
+        ]));
     }
-    for mut filters in clashes {
-        if let Some(id) = self_id {
-            filters.push(Filter::NotEq("id", Value::from(id)));
-        }
-        if let Some(other) = scope.record_where(&CONTACTS, &filters).await? {
-            return Err(ApiError::with_message(
-                ErrorCode::Conflict,
-                format!(
-                    "A contact matching those details already exists with id={}",
-                    id_of(&other)
-                ),
-            ));
-        }
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    // One query for both rules.
+    let mut filters = vec![Filter::AnyOf(clashes)];
+    if let Some(id) = self_id {
+        filters.push(Filter::NotEq("id", Value::from(id)));
+    }
+    if let Some(other) = scope.record_where(&CONTACTS, &filters).await? {
+        return Err(ApiError::with_message(
+            ErrorCode::Conflict,
+            format!(
+                "A contact matching those details already exists with id={}",
+                id_of(&other)
+            ),
+        ));
     }
     Ok(())
 }
