@@ -2,25 +2,78 @@
 //! sending its next request as soon as the previous answer is read.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
-use hyper::{Request, StatusCode, Uri};
+use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+
+/// Builds the JSON body of the `n`th request of a run (`n` counts from the shared counter of
+/// [`Body::Varying`], so every request of every phase gets a distinct one).
+pub type BodyFn = dyn Fn(u64) -> Bytes + Send + Sync;
+
+/// The body every request carries.
+#[derive(Clone)]
+pub enum Body {
+    /// No body (GET).
+    Empty,
+    /// A JSON body built per request from a number drawn from `counter`.
+    Varying {
+        counter: Arc<AtomicU64>,
+        build: Arc<BodyFn>,
+    },
+}
+
+impl Body {
+    fn next(&self) -> (Bytes, bool) {
+        match self {
+            Self::Empty => (Bytes::new(), false),
+            Self::Varying { counter, build } => {
+                (build(counter.fetch_add(1, Ordering::Relaxed)), true)
+            }
+        }
+    }
+}
+
+/// What every answer must be, besides a 200.
+#[derive(Clone)]
+pub enum Expect {
+    /// Exactly these bytes.
+    Exact(Bytes),
+    /// A body containing this text (for answers that differ per request, such as new ids).
+    Contains(&'static str),
+    /// Any body.
+    Any,
+}
+
+impl Expect {
+    /// Whether an answer with this body is what was expected.
+    pub fn accepts(&self, body: &[u8]) -> bool {
+        match self {
+            Self::Exact(expected) => expected.as_ref() == body,
+            Self::Contains(needle) => body
+                .windows(needle.len())
+                .any(|window| window == needle.as_bytes()),
+            Self::Any => true,
+        }
+    }
+}
 
 /// What to request, and what every answer must be.
 pub struct Target {
     pub addr: SocketAddr,
+    pub method: Method,
     pub path: Uri,
     pub authorization: HeaderValue,
-    /// The exact body every answer must carry; `None` accepts any 200.
-    pub expected: Option<Bytes>,
+    pub body: Body,
+    pub expected: Expect,
 }
 
 /// One answer, as [`fetch`] returns it.
@@ -68,7 +121,7 @@ pub fn nearest_rank(sorted: &[u64], q: f64) -> u64 {
     sorted[rank.clamp(1, n) - 1]
 }
 
-async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Empty<Bytes>>> {
+async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
     let stream = TcpStream::connect(addr)
         .await
         .with_context(|| format!("cannot connect to {addr}"))?;
@@ -83,18 +136,25 @@ async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Empty<Bytes>>> 
     Ok(sender)
 }
 
-fn request(target: &Target, host: &HeaderValue) -> anyhow::Result<Request<Empty<Bytes>>> {
-    Ok(Request::get(target.path.clone())
+fn request(target: &Target, host: &HeaderValue) -> anyhow::Result<Request<Full<Bytes>>> {
+    let (body, json) = target.body.next();
+    let mut builder = Request::builder()
+        .method(target.method.clone())
+        .uri(target.path.clone())
         .header(HOST, host.clone())
-        .header(AUTHORIZATION, target.authorization.clone())
-        .body(Empty::new())?)
+        .header(AUTHORIZATION, target.authorization.clone());
+    if json {
+        builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    Ok(builder.body(Full::new(body))?)
 }
 
 fn host_header(addr: SocketAddr) -> anyhow::Result<HeaderValue> {
     Ok(HeaderValue::from_str(&addr.to_string())?)
 }
 
-/// One request on a new connection, for reading the bodies the baseline must copy.
+/// One request on a new connection, for reading the bodies the baseline must copy (and for
+/// setting up data through the API).
 pub async fn fetch(target: &Target) -> anyhow::Result<Answer> {
     let mut sender = connect(target.addr).await?;
     let response = sender
@@ -163,7 +223,7 @@ pub async fn run(
 }
 
 async fn drive(
-    mut sender: SendRequest<Empty<Bytes>>,
+    mut sender: SendRequest<Full<Bytes>>,
     target: &Target,
     host: &HeaderValue,
     measure_from: Instant,
@@ -192,8 +252,7 @@ async fn drive(
             .context("reading the body failed")?
             .to_bytes();
         let done = Instant::now();
-        let expected = target.expected.as_ref().is_none_or(|e| *e == body);
-        if status != StatusCode::OK || !expected {
+        if status != StatusCode::OK || !target.expected.accepts(&body) {
             result.unexpected += 1;
             if result.first_unexpected.is_none() {
                 result.first_unexpected = Some(format!(

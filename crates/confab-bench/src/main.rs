@@ -1,20 +1,24 @@
-//! `confab-bench`: throughput and latency of `GET /admins/{id}` and `GET /me` under concurrent
-//! load, against a bare axum baseline measured in the same run.
+//! `confab-bench`: throughput and latency of Confab's endpoints under concurrent load —
+//! `GET /admins/{id}`, `GET /me`, `POST /contacts`, `GET /contacts/{id}` and
+//! `GET /contacts?per_page=50` — each against a bare axum baseline measured in the same run.
 //!
 //! ```text
 //! cargo run --release -p confab-bench -- [--duration 10] [--connections 32] [--rounds 3]
-//!                                        [--database-url postgres://…]
+//!                                        [--phases admins,contacts] [--database-url postgres://…]
 //! ```
 //!
 //! Both servers and the load generator run in this one process and share the machine's
 //! cores; see `docs/benchmarks.md`. The exit status is non-zero only on errors (a server
 //! answering anything but the expected 200), never on a missed target.
 
+mod contacts;
 mod load;
 mod machine;
+mod phases;
+mod report;
 mod servers;
 
-use std::fmt::Write as _;
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,19 +26,18 @@ use anyhow::{bail, Context};
 use bytes::Bytes;
 use clap::Parser;
 use hyper::header::HeaderValue;
-use hyper::{StatusCode, Uri};
+use hyper::{Method, StatusCode, Uri};
 use tokio::runtime::Runtime;
 
-use crate::load::{Outcome, Target};
-use crate::servers::{Canned, Database, TOKEN};
-
-/// The share of the baseline's requests/s Confab should reach on `GET /admins/{id}`.
-const TARGET_RATIO: f64 = 0.5;
+use crate::load::{Body, Expect, Target};
+use crate::phases::{Endpoint, PhaseSet, LIST_PER_PAGE};
+use crate::report::{ms, percent, Facts, Measured, Threads};
+use crate::servers::{Canned, CannedRoute, Database, TOKEN};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "confab-bench",
-    about = "Load-test GET /admins/{id} and GET /me against a bare axum baseline"
+    about = "Load-test Confab's admin and contact endpoints against a bare axum baseline"
 )]
 struct Args {
     /// Seconds measured per phase (after the warm-up).
@@ -46,9 +49,12 @@ struct Args {
     /// Concurrent keep-alive connections (one closed-loop task each).
     #[arg(long, default_value_t = 32)]
     connections: usize,
-    /// Rounds of the four phases; the report shows each phase's median round by requests/s.
+    /// Rounds of the phases; the report shows each phase's median round by requests/s.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
+    /// The endpoints to measure, comma-separated (default: all of them).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    phases: Vec<PhaseSet>,
     /// Worker threads of the servers' runtime (default: the number of cores).
     #[arg(long)]
     server_threads: Option<usize>,
@@ -61,44 +67,6 @@ struct Args {
     database_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Endpoint {
-    Admin,
-    Me,
-}
-
-impl Endpoint {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Admin => "GET /admins/{id}",
-            Self::Me => "GET /me",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Server {
-    Baseline,
-    Confab,
-}
-
-impl Server {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Baseline => "baseline (bare axum)",
-            Self::Confab => "Confab",
-        }
-    }
-}
-
-/// The phases of one round, in order.
-const PHASES: [(Endpoint, Server); 4] = [
-    (Endpoint::Admin, Server::Baseline),
-    (Endpoint::Admin, Server::Confab),
-    (Endpoint::Me, Server::Baseline),
-    (Endpoint::Me, Server::Confab),
-];
-
 fn runtime(name: &str, threads: usize) -> anyhow::Result<Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
@@ -106,13 +74,6 @@ fn runtime(name: &str, threads: usize) -> anyhow::Result<Runtime> {
         .enable_all()
         .build()
         .with_context(|| format!("cannot start the {name} runtime"))
-}
-
-/// How the machine's cores are shared.
-struct Threads {
-    cores: usize,
-    server: usize,
-    client: usize,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -130,7 +91,7 @@ fn main() -> anyhow::Result<()> {
     let client_rt = runtime("load", threads.client)?;
 
     let database = server_rt.block_on(Database::create(args.database_url.as_deref()))?;
-    let result = bench(&args, &server_rt, &client_rt, &database, &threads);
+    let result = bench(&args, &server_rt, &client_rt, &database, threads);
     let cleanup = server_rt.block_on(database.cleanup());
     let report = result?;
     cleanup?;
@@ -138,26 +99,40 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn authorization() -> anyhow::Result<HeaderValue> {
-    Ok(HeaderValue::from_str(&format!("Bearer {TOKEN}"))?)
+fn authorization(token: &str) -> anyhow::Result<HeaderValue> {
+    Ok(HeaderValue::from_str(&format!("Bearer {token}"))?)
 }
 
-/// Confab's real answer to `path`, which must be a 200.
+/// How one endpoint is requested from Confab, and what the baseline answers for it.
+struct Plan {
+    endpoint: Endpoint,
+    path: String,
+    token: &'static str,
+    body: Body,
+    canned: Canned,
+    expected: Expect,
+}
+
+/// Confab's real answer to one request, which must be a 200.
 fn fetch_canned(
     client_rt: &Runtime,
     addr: std::net::SocketAddr,
-    path: &str,
+    (method, path): (Method, &str),
+    token: &str,
+    body: Body,
 ) -> anyhow::Result<Canned> {
     let target = Target {
         addr,
+        method: method.clone(),
         path: Uri::try_from(path)?,
-        authorization: authorization()?,
-        expected: None,
+        authorization: authorization(token)?,
+        body,
+        expected: Expect::Any,
     };
     let answer = client_rt.block_on(load::fetch(&target))?;
     if answer.status != StatusCode::OK {
         bail!(
-            "Confab answered GET {path} with {}: {}",
+            "Confab answered {method} {path} with {}: {}",
             answer.status,
             String::from_utf8_lossy(&answer.body)
         );
@@ -180,65 +155,153 @@ fn admin_id(me: &Bytes) -> anyhow::Result<String> {
         .context("GET /me has no string id")
 }
 
+/// The plans of the selected endpoints, with the bodies the baseline copies fetched from
+/// Confab. `tagged_contact` is the contact `GET /contacts/{id}` reads.
+fn plans(
+    endpoints: &[Endpoint],
+    client_rt: &Runtime,
+    confab: std::net::SocketAddr,
+    tagged_contact: &str,
+) -> anyhow::Result<Vec<Plan>> {
+    let get = |path: &str| fetch_canned(client_rt, confab, (Method::GET, path), TOKEN, Body::Empty);
+    let me = get("/me")?;
+    let create_counter = Arc::new(AtomicU64::new(0));
+    let mut plans = Vec::new();
+    for &endpoint in endpoints {
+        let (path, token, body) = match endpoint {
+            Endpoint::Admin => (
+                format!("/admins/{}", admin_id(&me.body)?),
+                TOKEN,
+                Body::Empty,
+            ),
+            Endpoint::Me => ("/me".to_owned(), TOKEN, Body::Empty),
+            Endpoint::ContactCreate => (
+                "/contacts".to_owned(),
+                contacts::CREATE_TOKEN,
+                contacts::create_body(create_counter.clone()),
+            ),
+            Endpoint::ContactRead => (format!("/contacts/{tagged_contact}"), TOKEN, Body::Empty),
+            Endpoint::ContactList => (
+                format!("/contacts?per_page={LIST_PER_PAGE}"),
+                TOKEN,
+                Body::Empty,
+            ),
+        };
+        let canned = fetch_canned(
+            client_rt,
+            confab,
+            (endpoint.method(), &path),
+            token,
+            body.clone(),
+        )?;
+        // New contacts get new ids and times: check the type, not the bytes.
+        let expected = match endpoint {
+            Endpoint::ContactCreate => Expect::Contains(r#""type":"contact""#),
+            _ => Expect::Exact(canned.body.clone()),
+        };
+        if !expected.accepts(&canned.body) {
+            bail!(
+                "Confab's {} answer is not a contact: {}",
+                endpoint.label(),
+                String::from_utf8_lossy(&canned.body)
+            );
+        }
+        plans.push(Plan {
+            endpoint,
+            path,
+            token,
+            body,
+            canned,
+            expected,
+        });
+    }
+    Ok(plans)
+}
+
 fn bench(
     args: &Args,
     server_rt: &Runtime,
     client_rt: &Runtime,
     database: &Database,
-    threads: &Threads,
+    threads: Threads,
 ) -> anyhow::Result<String> {
+    let endpoints = phases::selected(&args.phases);
     let load_before = machine::load_average();
-    let (confab, store) = server_rt.block_on(servers::start_confab(&database.url))?;
-    let me = fetch_canned(client_rt, confab.addr, "/me")?;
-    let admin_path = format!("/admins/{}", admin_id(&me.body)?);
-    let admin = fetch_canned(client_rt, confab.addr, &admin_path)?;
-    let baseline = server_rt.block_on(servers::start_baseline(admin.clone(), me.clone()))?;
+    let (confab, store, workspace) = server_rt.block_on(servers::start_confab(&database.url))?;
+    let prepared = server_rt.block_on(contacts::prepare(&store, &workspace))?;
+    let plans = plans(&endpoints, client_rt, confab.addr, &prepared.tagged_contact)?;
+    let routes = plans
+        .iter()
+        .map(|p| CannedRoute {
+            method: p.endpoint.method(),
+            pattern: p.endpoint.pattern(),
+            canned: p.canned.clone(),
+        })
+        .collect();
+    let baseline = server_rt.block_on(servers::start_baseline(routes))?;
+    for plan in &plans {
+        eprintln!(
+            "{}: {} {} bytes",
+            plan.endpoint.label(),
+            plan.path,
+            plan.canned.body.len()
+        );
+    }
     eprintln!(
-        "bodies: {admin_path} {} bytes, /me {} bytes; {} round(s) of 4 phases, {} s warm-up + {} s each",
-        admin.body.len(),
-        me.body.len(),
+        "{} round(s) of {} phases, {} s warm-up + {} s each",
         args.rounds,
+        plans.len() * 2,
         args.warmup,
         args.duration
     );
 
-    let mut outcomes: Vec<Vec<Outcome>> = PHASES.iter().map(|_| Vec::new()).collect();
+    let mut measured: Vec<Measured> = plans
+        .iter()
+        .map(|p| Measured {
+            endpoint: p.endpoint,
+            baseline: Vec::new(),
+            confab: Vec::new(),
+        })
+        .collect();
     for round in 1..=args.rounds {
-        for (i, (endpoint, server)) in PHASES.iter().enumerate() {
-            let (canned, path) = match endpoint {
-                Endpoint::Admin => (&admin, admin_path.as_str()),
-                Endpoint::Me => (&me, "/me"),
-            };
-            let addr = match server {
-                Server::Baseline => baseline.addr,
-                Server::Confab => confab.addr,
-            };
-            let target = Arc::new(Target {
-                addr,
-                path: Uri::try_from(path)?,
-                authorization: authorization()?,
-                expected: Some(canned.body.clone()),
-            });
-            let before = machine::CpuTimes::now();
-            let mut outcome = client_rt.block_on(load::run(
-                target,
-                args.connections,
-                Duration::from_secs(args.warmup),
-                Duration::from_secs(args.duration),
-            ))?;
-            outcome.steal = before
-                .zip(machine::CpuTimes::now())
-                .and_then(|(before, after)| after.steal_since(before));
-            let what = format!("round {round}: {} on {}", endpoint.label(), server.label());
-            load::check(&outcome, &what)?;
-            eprintln!(
-                "{what}: {:.0} req/s, p50 {}, p99 {}, CPU steal {}",
-                outcome.requests_per_second(),
-                ms(outcome.percentile(0.5)),
-                ms(outcome.percentile(0.99)),
-                percent(outcome.steal),
-            );
-            outcomes[i].push(outcome);
+        for (plan, results) in plans.iter().zip(measured.iter_mut()) {
+            for (server, addr) in [
+                ("baseline (bare axum)", baseline.addr),
+                ("Confab", confab.addr),
+            ] {
+                let target = Arc::new(Target {
+                    addr,
+                    method: plan.endpoint.method(),
+                    path: Uri::try_from(plan.path.as_str())?,
+                    authorization: authorization(plan.token)?,
+                    body: plan.body.clone(),
+                    expected: plan.expected.clone(),
+                });
+                let before = machine::CpuTimes::now();
+                let mut outcome = client_rt.block_on(load::run(
+                    target,
+                    args.connections,
+                    Duration::from_secs(args.warmup),
+                    Duration::from_secs(args.duration),
+                ))?;
+                outcome.steal = before
+                    .zip(machine::CpuTimes::now())
+                    .and_then(|(before, after)| after.steal_since(before));
+                let what = format!("round {round}: {} on {server}", plan.endpoint.label());
+                load::check(&outcome, &what)?;
+                eprintln!(
+                    "{what}: {:.0} req/s, p50 {}, p99 {}, CPU steal {}",
+                    outcome.requests_per_second(),
+                    ms(outcome.percentile(0.5)),
+                    ms(outcome.percentile(0.99)),
+                    percent(outcome.steal),
+                );
+                if addr == baseline.addr {
+                    results.baseline.push(outcome);
+                } else {
+                    results.confab.push(outcome);
+                }
+            }
         }
     }
 
@@ -251,174 +314,16 @@ fn bench(
 
     let facts = Facts {
         backend: database.label.clone(),
-        admin_bytes: admin.body.len(),
-        me_bytes: me.body.len(),
         load_before,
+        connections: args.connections,
+        warmup: args.warmup,
+        duration: args.duration,
+        rounds: args.rounds,
+        threads,
+        bodies: plans
+            .iter()
+            .map(|p| (p.endpoint, p.canned.body.len()))
+            .collect(),
     };
-    let mut out = String::new();
-    write_facts(&mut out, args, threads, &facts)?;
-    write_summary(&mut out, &outcomes)?;
-    write_rounds(&mut out, &outcomes)?;
-    Ok(out)
-}
-
-struct Facts {
-    backend: String,
-    admin_bytes: usize,
-    me_bytes: usize,
-    load_before: String,
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "?".into(), |s| format!("{:.0}%", s * 100.0))
-}
-
-/// The round with the median requests/s (the lower middle for an even count).
-fn median(rounds: &[Outcome]) -> anyhow::Result<&Outcome> {
-    let mut sorted: Vec<&Outcome> = rounds.iter().collect();
-    sorted.sort_by(|a, b| a.requests_per_second().total_cmp(&b.requests_per_second()));
-    sorted
-        .get((sorted.len().saturating_sub(1)) / 2)
-        .copied()
-        .context("no rounds measured")
-}
-
-fn phase(endpoint: Endpoint, server: Server) -> anyhow::Result<usize> {
-    PHASES
-        .iter()
-        .position(|p| *p == (endpoint, server))
-        .context("unknown phase")
-}
-
-fn write_facts(
-    out: &mut String,
-    args: &Args,
-    threads: &Threads,
-    facts: &Facts,
-) -> anyhow::Result<()> {
-    writeln!(out, "## Confab benchmark")?;
-    writeln!(out)?;
-    writeln!(out, "- cores (nproc): {}", threads.cores)?;
-    writeln!(out, "- CPU: {}", machine::cpu_model())?;
-    writeln!(out, "- kernel: {}", machine::kernel())?;
-    writeln!(out, "- load average before the run: {}", facts.load_before)?;
-    writeln!(out, "- backend: {}", facts.backend)?;
-    writeln!(
-        out,
-        "- build: {}",
-        if cfg!(debug_assertions) {
-            "DEBUG (numbers are meaningless; use --release)"
-        } else {
-            "release"
-        }
-    )?;
-    writeln!(
-        out,
-        "- load: {} keep-alive HTTP/1.1 connections, closed loop, {} s warm-up + {} s measured \
-         per phase, {} round(s); the table shows each phase's median round by req/s",
-        args.connections, args.warmup, args.duration, args.rounds
-    )?;
-    writeln!(
-        out,
-        "- threads: servers {} + load generator {} tokio workers in one process, sharing the \
-         {} core(s) (plus sqlx's SQLite connection threads)",
-        threads.server, threads.client, threads.cores
-    )?;
-    writeln!(
-        out,
-        "- bodies: GET /admins/{{id}} {} bytes, GET /me {} bytes (the baseline serves Confab's \
-         bytes)",
-        facts.admin_bytes, facts.me_bytes
-    )?;
-    writeln!(
-        out,
-        "- Confab: rate limiting off, auth cache at its default"
-    )?;
-    Ok(())
-}
-
-fn write_summary(out: &mut String, outcomes: &[Vec<Outcome>]) -> anyhow::Result<()> {
-    writeln!(out)?;
-    writeln!(
-        out,
-        "| endpoint | server | req/s | p50 | p90 | p99 | ratio vs baseline |"
-    )?;
-    writeln!(out, "|---|---|--:|--:|--:|--:|--:|")?;
-    let mut admin_ratio = 0.0;
-    for endpoint in [Endpoint::Admin, Endpoint::Me] {
-        let base = median(&outcomes[phase(endpoint, Server::Baseline)?])?;
-        let confab = median(&outcomes[phase(endpoint, Server::Confab)?])?;
-        let ratio = confab.requests_per_second() / base.requests_per_second();
-        if endpoint == Endpoint::Admin {
-            admin_ratio = ratio;
-        }
-        for (server, m, ratio) in [
-            (Server::Baseline, base, 1.0),
-            (Server::Confab, confab, ratio),
-        ] {
-            writeln!(
-                out,
-                "| {} | {} | {:.0} | {} | {} | {} | {:.0}% |",
-                endpoint.label(),
-                server.label(),
-                m.requests_per_second(),
-                ms(m.percentile(0.5)),
-                ms(m.percentile(0.9)),
-                ms(m.percentile(0.99)),
-                ratio * 100.0
-            )?;
-        }
-    }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Target (Confab >= {:.0}% of the baseline's req/s on GET /admins/{{id}}): {:.0}%, {}.",
-        TARGET_RATIO * 100.0,
-        admin_ratio * 100.0,
-        if admin_ratio >= TARGET_RATIO {
-            "met"
-        } else {
-            "NOT met"
-        }
-    )?;
-    Ok(())
-}
-
-/// Every round's req/s, with Confab's ratio to the baseline phase run just before it and the
-/// CPU time the hypervisor stole during each phase (a noisy neighbour shows up there).
-fn write_rounds(out: &mut String, outcomes: &[Vec<Outcome>]) -> anyhow::Result<()> {
-    writeln!(out)?;
-    writeln!(
-        out,
-        "| round | /admins/{{id}} baseline | /admins/{{id}} Confab | ratio | /me baseline | /me Confab | ratio | CPU steal per phase |"
-    )?;
-    writeln!(out, "|--:|--:|--:|--:|--:|--:|--:|--:|")?;
-    let rounds = outcomes.iter().map(Vec::len).min().unwrap_or(0);
-    for round in 0..rounds {
-        let mut cells = vec![(round + 1).to_string()];
-        let mut steals = Vec::new();
-        for endpoint in [Endpoint::Admin, Endpoint::Me] {
-            let pick = |server| -> anyhow::Result<&Outcome> {
-                outcomes[phase(endpoint, server)?]
-                    .get(round)
-                    .context("missing round")
-            };
-            let (base, confab) = (pick(Server::Baseline)?, pick(Server::Confab)?);
-            cells.push(format!("{:.0}", base.requests_per_second()));
-            cells.push(format!("{:.0}", confab.requests_per_second()));
-            cells.push(format!(
-                "{:.0}%",
-                100.0 * confab.requests_per_second() / base.requests_per_second()
-            ));
-            steals.push(percent(base.steal));
-            steals.push(percent(confab.steal));
-        }
-        cells.push(steals.join(" / "));
-        writeln!(out, "| {} |", cells.join(" | "))?;
-    }
-    Ok(())
+    report::write(&facts, &measured)
 }

@@ -1,16 +1,17 @@
 //! The two servers under load: Confab on a fresh store, and a bare axum baseline that answers
-//! the same paths with constant bodies copied byte for byte from Confab's answers.
+//! the same routes with constant bodies copied byte for byte from Confab's answers.
 
 use std::net::SocketAddr;
 
 use anyhow::{bail, Context};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::HeaderValue;
-use axum::routing::get;
+use axum::http::{HeaderValue, Method};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 use bytes::Bytes;
 use confab_api::{ApiConfig, AppState};
 use confab_domain::clock::system_now;
+use confab_domain::models::Workspace;
 use confab_store::{bootstrap, Store};
 use sqlx::{Connection, Executor};
 use tokio::sync::oneshot;
@@ -127,7 +128,7 @@ async fn spawn(router: Router) -> anyhow::Result<Running> {
 /// Confab on `url`: migrated, with the default workspace, the demo data (so the owner is in
 /// a team and `team_ids` is not empty) and [`TOKEN`]. Rate limiting is off; everything else
 /// (the auth cache included) is at its default.
-pub async fn start_confab(url: &str) -> anyhow::Result<(Running, Store)> {
+pub async fn start_confab(url: &str) -> anyhow::Result<(Running, Store, Workspace)> {
     let store = Store::connect(url)
         .await
         .context("cannot open the benchmark database")?;
@@ -140,7 +141,7 @@ pub async fn start_confab(url: &str) -> anyhow::Result<(Running, Store)> {
     };
     let state = AppState::new(store.clone(), config);
     let running = spawn(confab_api::app(state)).await?;
-    Ok((running, store))
+    Ok((running, store, boot.workspace))
 }
 
 /// A body to answer with, and its content type.
@@ -150,17 +151,29 @@ pub struct Canned {
     pub content_type: HeaderValue,
 }
 
-fn canned_handler(canned: Canned) -> axum::routing::MethodRouter {
-    get(move || {
+/// One route of the baseline: a method and path answered with a constant body.
+pub struct CannedRoute {
+    pub method: Method,
+    /// The route pattern, as Confab's router spells it (`/contacts/{id}`).
+    pub pattern: &'static str,
+    pub canned: Canned,
+}
+
+fn canned_handler(method: &Method, canned: Canned) -> anyhow::Result<MethodRouter> {
+    let filter = MethodFilter::try_from(method.clone())
+        .map_err(|e| anyhow::anyhow!("no method filter for {method}: {e}"))?;
+    // The request body is read (and dropped) as Confab's handlers read theirs.
+    Ok(on(filter, move |_body: Bytes| {
         let canned = canned.clone();
         async move { ([(CONTENT_TYPE, canned.content_type)], canned.body) }
-    })
+    }))
 }
 
 /// The baseline: bare axum handlers on the same routes, answering constant bodies.
-pub async fn start_baseline(admin: Canned, me: Canned) -> anyhow::Result<Running> {
-    let router = Router::new()
-        .route("/admins/{id}", canned_handler(admin))
-        .route("/me", canned_handler(me));
+pub async fn start_baseline(routes: Vec<CannedRoute>) -> anyhow::Result<Running> {
+    let mut router = Router::new();
+    for route in routes {
+        router = router.route(route.pattern, canned_handler(&route.method, route.canned)?);
+    }
     spawn(router).await
 }
