@@ -80,16 +80,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ),
     (
         "POST",
-        "/conversations/{}/tags",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "DELETE",
-        "/conversations/{}/tags/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
         "/custom_channel_events/notify_attribute_collected",
         "not yet filed: Custom Channel Events",
     ),

@@ -495,3 +495,44 @@ async fn conversation_search_finds_by_state_assignee_contact_and_body() {
         .await
         .assert_error(400, "parameter_invalid");
 }
+
+#[tokio::test]
+async fn tagging_a_conversation_records_who_and_when_and_untagging_needs_an_admin() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "t@x.com"})).await;
+    let id = start(&app, &c, "tag me").await;
+    let tag = app
+        .post("/tags")
+        .json(&json!({"name": "Urgent"}))
+        .send()
+        .await;
+    let tag_id = tag.body["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post(&format!("/conversations/{id}/tags"))
+        .json(&json!({"id": tag_id, "admin_id": "2"}))
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(res.body["applied_by"], json!({"type": "admin", "id": "2"}));
+    let conv = app.get(&format!("/conversations/{id}")).send().await;
+    assert_eq!(conv.body["tags"]["tags"][0]["id"], tag_id);
+    assert_eq!(conv.body["tags"]["tags"][0]["applied_by"]["id"], "2");
+    let found = app
+        .post("/conversations/search")
+        .json(&json!({"query": {"field": "tag_ids", "operator": "=", "value": tag_id}}))
+        .send()
+        .await;
+    assert_eq!(found.body["total_count"], 1);
+    app.delete(&format!("/conversations/{id}/tags/{tag_id}"))
+        .json(&json!({}))
+        .send()
+        .await
+        .assert_error(400, "parameter_not_found");
+    app.delete(&format!("/conversations/{id}/tags/{tag_id}"))
+        .json(&json!({"admin_id": "1"}))
+        .send()
+        .await
+        .assert_status(200);
+    let conv = app.get(&format!("/conversations/{id}")).send().await;
+    assert_eq!(conv.body["tags"]["tags"], json!([]));
+}

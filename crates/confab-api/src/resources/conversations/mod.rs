@@ -6,6 +6,7 @@ mod actions;
 mod redact;
 mod render;
 mod search;
+mod tags;
 
 pub use render::{plaintext, render_conversation, render_conversations, View};
 
@@ -44,6 +45,11 @@ pub fn routes() -> Router<AppState> {
         .route("/conversations/search", post(search::search))
         .route("/conversations/{id}/reply", post(actions::reply))
         .route("/conversations/{id}/parts", post(actions::manage))
+        .route("/conversations/{id}/tags", post(tags::tag))
+        .route(
+            "/conversations/{id}/tags/{tag_id}",
+            axum::routing::delete(tags::untag),
+        )
 }
 
 /// `GET /conversations`: 20 by default, at most 150.

@@ -315,7 +315,7 @@ fn contact_refs(loaded: &Loaded, id: &str) -> Value {
 }
 
 /// The conversation's tags, with who applied them and when.
-fn applied_tags(loaded: &Loaded, id: &str) -> Value {
+fn applied_tags(loaded: &Loaded, id: &str, version: ApiVersion) -> Value {
     let tags: Vec<Value> = loaded
         .tags
         .get(id)
@@ -324,11 +324,7 @@ fn applied_tags(loaded: &Loaded, id: &str) -> Value {
         .iter()
         .filter_map(|l| {
             let tag = loaded.tag_records.get(&l.right_id)?;
-            let by = l.meta.get("admin_id").cloned().unwrap_or(Value::Null);
-            Some(json!({
-                "type": "tag", "id": l.right_id, "name": tag.get("name"),
-                "applied_at": l.created_at, "applied_by": {"type": "admin", "id": by},
-            }))
+            Some(crate::resources::tags::render_tag(tag, Some(l), version))
         })
         .collect();
     json!({"type": "tag.list", "tags": tags})
@@ -353,7 +349,7 @@ fn canonical(record: &Record, loaded: &Loaded, view: View) -> Value {
     let stats = statistics(created_at, contact_started, &events);
     let teammates = teammates(&events);
     let contacts = contact_refs(loaded, id);
-    let tags = applied_tags(loaded, id);
+    let tags = applied_tags(loaded, id, view.version);
     let source = json!({
         "type": record.get("source_type"),
         "id": record.get("source_id"),

@@ -18,7 +18,8 @@ use confab_domain::record::relation::CONTACT_TAG;
 use confab_domain::record::{id_of, Record, Side};
 use confab_domain::tables::TAGS;
 use confab_domain::ErrorCode;
-use confab_store::{Conn, Scope};
+use confab_store::links::Link;
+use confab_store::{Conn, Scope, WriteScope};
 use serde_json::{json, Map, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -122,6 +123,37 @@ async fn contact_tags(
     Ok(axum::Json(json!({ "type": "list", "data": data })))
 }
 
+/// Applies `tag` to the record `owner_id` (the left side of `relation`) as `admin_id`;
+/// applying it again changes nothing. Answers the link, for `applied_at`/`applied_by`.
+pub async fn apply_tag(
+    scope: &mut WriteScope,
+    relation: &str,
+    owner_id: &str,
+    tag: &Record,
+    admin_id: i64,
+    now: i64,
+) -> ApiResult<Option<Link>> {
+    let tag_id = id_of(tag);
+    if scope.link(relation, owner_id, tag_id).await?.is_none() {
+        scope
+            .put_link(relation, owner_id, tag_id, &applied_meta(admin_id), now)
+            .await?;
+    }
+    Ok(scope.link(relation, owner_id, tag_id).await?)
+}
+
+/// Removes `tag` from the record `owner_id`; answers the link it had, if any.
+pub async fn remove_tag(
+    scope: &mut WriteScope,
+    relation: &str,
+    owner_id: &str,
+    tag: &Record,
+) -> ApiResult<Option<Link>> {
+    let link = scope.link(relation, owner_id, id_of(tag)).await?;
+    scope.remove_link(relation, owner_id, id_of(tag)).await?;
+    Ok(link)
+}
+
 /// Tags a contact; tagging it again with the same tag changes nothing.
 async fn tag_contact(
     State(state): State<AppState>,
@@ -134,14 +166,15 @@ async fn tag_contact(
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let contact = find_contact(&mut scope, &id).await?;
     let tag = tag_or_404(&mut scope, &tag_id).await?;
-    let (contact_id, tag_id) = (id_of(&contact), id_of(&tag));
-    if scope.link(CONTACT_TAG, contact_id, tag_id).await?.is_none() {
-        let meta = applied_meta(ctx.principal.admin_id);
-        scope
-            .put_link(CONTACT_TAG, contact_id, tag_id, &meta, now)
-            .await?;
-    }
-    let link = scope.link(CONTACT_TAG, contact_id, tag_id).await?;
+    let link = apply_tag(
+        &mut scope,
+        CONTACT_TAG,
+        id_of(&contact),
+        &tag,
+        ctx.principal.admin_id,
+        now,
+    )
+    .await?;
     scope.commit().await?;
     Ok(axum::Json(render_tag(&tag, link.as_ref(), ctx.version)))
 }
@@ -155,12 +188,7 @@ async fn untag_contact(
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let contact = find_contact(&mut scope, &id).await?;
     let tag = tag_or_404(&mut scope, &tag_id).await?;
-    let link = scope
-        .link(CONTACT_TAG, id_of(&contact), id_of(&tag))
-        .await?;
-    scope
-        .remove_link(CONTACT_TAG, id_of(&contact), id_of(&tag))
-        .await?;
+    let link = remove_tag(&mut scope, CONTACT_TAG, id_of(&contact), &tag).await?;
     scope.commit().await?;
     Ok(axum::Json(render_tag(&tag, link.as_ref(), ctx.version)))
 }
