@@ -97,6 +97,13 @@ async fn set_clock(
     if !state.store.set_clock(&ctx.workspace().id, clock).await? {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
+    // Moving the clock is how tests make time pass: what was due by then happens now.
+    crate::resources::conversations::snooze::wake_due(
+        &state.store,
+        &ctx.workspace().id,
+        clock.now(),
+    )
+    .await?;
     state.auth_cache.clear();
     Ok(render_clock(clock))
 }

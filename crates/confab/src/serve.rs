@@ -47,6 +47,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     );
     tracing::info!(%local, backend = ?store.backend(), "listening");
     let state = AppState::new(store.clone(), config.api_config()?);
+    let ticker = tokio::spawn(wake_snoozed_conversations(store.clone()));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -54,9 +55,24 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")?;
+    ticker.abort();
     store.close().await;
     tracing::info!("shut down");
     Ok(())
+}
+
+/// Reopens snoozed conversations whose time has come, every few seconds, in every workspace
+/// by its own clock. Any process serving the store may do it: waking is idempotent.
+async fn wake_snoozed_conversations(store: confab_store::Store) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        interval.tick().await;
+        match confab_api::resources::conversations::snooze::wake_all(&store).await {
+            Ok(0) => {}
+            Ok(woken) => tracing::info!(woken, "snoozed conversations reopened"),
+            Err(err) => tracing::warn!(error = %err, "waking snoozed conversations failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

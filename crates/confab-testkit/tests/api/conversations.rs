@@ -536,3 +536,34 @@ async fn tagging_a_conversation_records_who_and_when_and_untagging_needs_an_admi
     let conv = app.get(&format!("/conversations/{id}")).send().await;
     assert_eq!(conv.body["tags"]["tags"], json!([]));
 }
+
+#[tokio::test]
+async fn a_snoozed_conversation_reopens_when_the_clock_passes_its_time() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "zz@x.com"})).await;
+    set_clock(&app, 1_800_000_000).await;
+    let id = start(&app, &c, "later please").await;
+    part(
+        &app,
+        &id,
+        json!({"message_type": "snoozed", "admin_id": "1", "snoozed_until": 1_800_003_600}),
+    )
+    .await;
+    set_clock(&app, 1_800_003_599).await;
+    let conv = app.get(&format!("/conversations/{id}")).send().await;
+    assert_eq!(conv.body["state"], "snoozed", "not yet");
+    app.post("/_confab/clock")
+        .json(&json!({"advance_seconds": 1}))
+        .send()
+        .await
+        .assert_status(200);
+    let conv = app.get(&format!("/conversations/{id}")).send().await;
+    assert_eq!(
+        (&conv.body["state"], &conv.body["snoozed_until"]),
+        (&json!("open"), &Value::Null)
+    );
+    let parts = conv.body["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap();
+    assert_eq!(parts.last().unwrap()["part_type"], "timer_unsnooze");
+}

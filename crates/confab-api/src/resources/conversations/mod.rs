@@ -6,6 +6,7 @@ mod actions;
 mod redact;
 mod render;
 mod search;
+pub mod snooze;
 mod tags;
 
 pub use render::{plaintext, render_conversation, render_conversations, View};

@@ -1,0 +1,60 @@
+//! Snoozed conversations wake when their workspace's clock passes `snoozed_until`: they
+//! reopen with a `timer_unsnooze` part. [`wake_due`] is run by a ticker in `confab serve`
+//! and whenever the control plane moves a workspace's clock, so tests can drive it.
+
+use confab_domain::models::conversation::state;
+use confab_domain::models::WorkspaceId;
+use confab_domain::record::{id_of, int_of, Record};
+use confab_domain::tables::{CONVERSATIONS, CONVERSATION_PARTS};
+use confab_store::records::Filter;
+use confab_store::{Store, StoreError};
+use serde_json::{json, Value};
+
+/// The part a conversation gets when its snooze runs out.
+pub const TIMER_UNSNOOZE: &str = "timer_unsnooze";
+
+/// Reopens the workspace's snoozed conversations whose time has come by `now`; answers how
+/// many woke.
+pub async fn wake_due(
+    store: &Store,
+    workspace: &WorkspaceId,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let mut scope = store.write(workspace).await?;
+    let snoozed = scope
+        .records(
+            &CONVERSATIONS,
+            &[Filter::Eq("state", json!(state::SNOOZED))],
+        )
+        .await?;
+    let due: Vec<&Record> = snoozed
+        .iter()
+        .filter(|c| int_of(c, "snoozed_until").is_some_and(|until| until <= now))
+        .collect();
+    for conversation in &due {
+        let id = id_of(conversation);
+        let part = json!({
+            "conversation_id": id, "part_type": TIMER_UNSNOOZE, "body": Value::Null,
+            "author_type": "bot", "author_id": "0", "attachments": [], "redacted": false,
+            "created_at": now, "updated_at": now, "notified_at": now,
+        });
+        if let Value::Object(part) = part {
+            scope.insert_record(&CONVERSATION_PARTS, &part, now).await?;
+        }
+        let change = json!({"state": state::OPEN, "snoozed_until": Value::Null, "updated_at": now});
+        if let Value::Object(change) = change {
+            scope.update_record(&CONVERSATIONS, id, &change).await?;
+        }
+    }
+    scope.commit().await?;
+    Ok(due.len())
+}
+
+/// Wakes due conversations in every workspace, each by its own clock.
+pub async fn wake_all(store: &Store) -> Result<usize, StoreError> {
+    let mut woken = 0;
+    for workspace in store.workspaces().await? {
+        woken += wake_due(store, &workspace.id, workspace.clock.now()).await?;
+    }
+    Ok(woken)
+}
