@@ -59,16 +59,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
         "issue 4 (conversations, messages, tickets)",
     ),
     (
-        "POST",
-        "/conversations/{}/customers",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "DELETE",
-        "/conversations/{}/customers/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
         "GET",
         "/conversations/{}/handling_events",
         "issue 4 (conversations, messages, tickets)",

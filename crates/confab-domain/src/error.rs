@@ -16,6 +16,9 @@ pub enum ErrorCode {
     ParameterInvalid,
     ParameterNotFound,
     ParameterMismatch,
+    /// `parameter_invalid` answered with 422, as Intercom does for a request it understood but
+    /// cannot carry out (removing a conversation's last contact).
+    ParameterUnprocessable,
     NotFound,
     AdminNotFound,
     TeamNotFound,
@@ -57,6 +60,7 @@ impl ErrorCode {
             C::ParameterInvalid => (400, "parameter_invalid", "Parameter invalid"),
             C::ParameterNotFound => (400, "parameter_not_found", "Parameter not found"),
             C::ParameterMismatch => (400, "parameter_mismatch", "Parameter mismatch"),
+            C::ParameterUnprocessable => (422, "parameter_invalid", "Parameter invalid"),
             C::NotFound => (404, "not_found", "Resource Not Found"),
             C::AdminNotFound => (404, "admin_not_found", "Admin not found"),
             C::TeamNotFound => (404, "team_not_found", "Team not found"),

@@ -567,3 +567,52 @@ async fn a_snoozed_conversation_reopens_when_the_clock_passes_its_time() {
         .unwrap();
     assert_eq!(parts.last().unwrap()["part_type"], "timer_unsnooze");
 }
+
+#[tokio::test]
+async fn participants_join_by_email_as_new_leads_and_the_last_one_cannot_leave() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "first@x.com"})).await;
+    let id = start(&app, &c, "group chat").await;
+    let res = app
+        .post(&format!("/conversations/{id}/customers"))
+        .json(&json!({"admin_id": "1", "customer": {"email": "newcomer@x.com"}}))
+        .send()
+        .await;
+    res.assert_status(200);
+    let contacts = res.body["contacts"]["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 2);
+    let newcomer = contacts.iter().find(|x| x["id"] != c.as_str()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lead = app.get(&format!("/contacts/{newcomer}")).send().await;
+    assert_eq!(
+        (&lead.body["role"], &lead.body["email"]),
+        (&json!("lead"), &json!("newcomer@x.com"))
+    );
+    let parts = &res.body["conversation_parts"]["conversation_parts"];
+    assert_eq!(parts[0]["part_type"], "participant_added");
+
+    let res = app
+        .delete(&format!("/conversations/{id}/customers/{c}"))
+        .json(&json!({"admin_id": "1"}))
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(
+        res.body["contacts"]["contacts"].as_array().unwrap().len(),
+        1
+    );
+    app.delete(&format!("/conversations/{id}/customers/{newcomer}"))
+        .json(&json!({"admin_id": "1"}))
+        .send()
+        .await
+        .assert_error(422, "parameter_invalid");
+    app.post(&format!("/conversations/{id}/customers"))
+        .json(
+            &json!({"admin_id": "1", "customer": {"intercom_user_id": "000000000000000000000000"}}),
+        )
+        .send()
+        .await
+        .assert_error(404, "not_found");
+}

@@ -20,12 +20,12 @@ use crate::input::required_str;
 use crate::state::AppState;
 
 /// A part about to be written.
-struct NewPart<'a> {
-    part_type: &'a str,
-    body: Option<String>,
-    author_type: &'a str,
-    author_id: String,
-    assigned: Option<(&'a str, String)>,
+pub(super) struct NewPart<'a> {
+    pub(super) part_type: &'a str,
+    pub(super) body: Option<String>,
+    pub(super) author_type: &'a str,
+    pub(super) author_id: String,
+    pub(super) assigned: Option<(&'a str, String)>,
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
@@ -33,7 +33,10 @@ fn invalid(field: &str, message: &str) -> ApiError {
 }
 
 /// The admin `admin_id` names, or 404 `admin_not_found`.
-async fn admin_author(scope: &mut WriteScope, body: &Map<String, Value>) -> ApiResult<String> {
+pub(super) async fn admin_author(
+    scope: &mut WriteScope,
+    body: &Map<String, Value>,
+) -> ApiResult<String> {
     let raw = match body.get("admin_id") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -56,7 +59,10 @@ async fn admin_author(scope: &mut WriteScope, body: &Map<String, Value>) -> ApiR
 }
 
 /// The contact a contact reply names by `intercom_user_id`, `user_id` or `email`.
-async fn contact_author(scope: &mut WriteScope, body: &Map<String, Value>) -> ApiResult<Record> {
+pub(super) async fn contact_author(
+    scope: &mut WriteScope,
+    body: &Map<String, Value>,
+) -> ApiResult<Record> {
     let (column, value) = if let Some(id) = body.get("intercom_user_id").and_then(Value::as_str) {
         ("id", id)
     } else if let Some(id) = body.get("user_id").and_then(Value::as_str) {
@@ -83,7 +89,7 @@ async fn contact_author(scope: &mut WriteScope, body: &Map<String, Value>) -> Ap
 
 /// Appends the part, stamps the conversation with `changes` and `updated_at`, and answers the
 /// conversation with its parts.
-async fn append(
+pub(super) async fn append(
     mut scope: WriteScope,
     ctx: &Ctx,
     conversation: &Record,

@@ -3,6 +3,7 @@
 //! and `waiting_since` change with it, and statistics are computed from the parts.
 
 mod actions;
+mod participants;
 mod redact;
 mod render;
 mod search;
@@ -46,6 +47,11 @@ pub fn routes() -> Router<AppState> {
         .route("/conversations/search", post(search::search))
         .route("/conversations/{id}/reply", post(actions::reply))
         .route("/conversations/{id}/parts", post(actions::manage))
+        .route("/conversations/{id}/customers", post(participants::attach))
+        .route(
+            "/conversations/{id}/customers/{contact_id}",
+            axum::routing::delete(participants::detach),
+        )
         .route("/conversations/{id}/tags", post(tags::tag))
         .route(
             "/conversations/{id}/tags/{tag_id}",
