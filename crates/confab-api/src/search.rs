@@ -114,3 +114,28 @@ pub async fn matching_ids<C: Conn>(
         .search_ids(&searchable.schema, &lowered, &base, page, order)
         .await?)
 }
+
+/// Runs a search request body (`query`, `pagination`, `sort`) for `searchable`, within
+/// `base`: one page of matching ids, in the order asked for.
+pub async fn run<C: Conn>(
+    scope: &mut Scope<C>,
+    searchable: &Searchable,
+    body: &serde_json::Value,
+    version: confab_domain::ApiVersion,
+    time_zone: &str,
+    base: BaseFilter,
+) -> ApiResult<Page<String>> {
+    let request = search::parse_request(body, version)?;
+    let order = searchable.schema.order(request.sort.as_ref())?;
+    let page = page_request(searchable, &request)?;
+    matching_ids(
+        scope,
+        searchable,
+        &request.query,
+        base,
+        &page,
+        order,
+        time_zone,
+    )
+    .await
+}

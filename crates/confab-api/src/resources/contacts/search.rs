@@ -17,7 +17,7 @@ use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::gate::Ctx;
 use crate::paging::cursor_pages;
-use crate::search::{page_request, search_fields, search_targets, FieldSpec, Searchable};
+use crate::search::{search_fields, search_targets, FieldSpec, Searchable};
 use crate::state::AppState;
 
 /// Every searchable contact field but the custom attributes. `andoid_sdk_version` and
@@ -211,8 +211,18 @@ pub const CONTACTS_SEARCH: Searchable = Searchable {
     max_per_page: 150,
 };
 
+/// What contact search always adds: visitors and archived contacts are never found.
+fn listed(extra: Vec<BaseFilter>) -> BaseFilter {
+    let mut base = vec![
+        BaseFilter::TextNe("role", "visitor".into()),
+        BaseFilter::IntEq("archived", 0),
+    ];
+    base.extend(extra);
+    BaseFilter::All(base)
+}
+
 /// One page of the ids of the contacts (users and leads, not archived) that match `query`
-/// and every `extra` condition — search, segment membership and counts all use it.
+/// and every `extra` condition — segment membership and counts use it.
 pub async fn matching_ids<C: Conn>(
     scope: &mut Scope<C>,
     query: &search::Query,
@@ -221,16 +231,11 @@ pub async fn matching_ids<C: Conn>(
     order: Order,
     time_zone: &str,
 ) -> ApiResult<Page<String>> {
-    let mut base = vec![
-        BaseFilter::TextNe("role", "visitor".into()),
-        BaseFilter::IntEq("archived", 0),
-    ];
-    base.extend(extra);
     crate::search::matching_ids(
         scope,
         &CONTACTS_SEARCH,
         query,
-        BaseFilter::All(base),
+        listed(extra),
         page,
         order,
         time_zone,
@@ -243,18 +248,15 @@ pub(super) async fn search(
     ctx: Ctx,
     Json(body): Json<Value>,
 ) -> ApiResult<axum::Json<Value>> {
-    let request = search::parse_request(&body, ctx.version)?;
-    let order = CONTACTS_SEARCH.schema.order(request.sort.as_ref())?;
-    let page_request = page_request(&CONTACTS_SEARCH, &request)?;
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let timezone = ctx.workspace().timezone.clone();
-    let page = matching_ids(
+    let page = crate::search::run(
         &mut scope,
-        &request.query,
-        Vec::new(),
-        &page_request,
-        order,
+        &CONTACTS_SEARCH,
+        &body,
+        ctx.version,
         &timezone,
+        listed(Vec::new()),
     )
     .await?;
     let records = scope.records_by_ids(&CONTACTS, &page.items).await?;

@@ -10,7 +10,7 @@
 use axum::extract::State;
 use confab_domain::models::DataModel;
 use confab_domain::record::relation::{CONVERSATION_CONTACT, CONVERSATION_TAG};
-use confab_domain::search::{self, FieldType, SearchField};
+use confab_domain::search::{FieldType, SearchField};
 use confab_domain::tables::CONVERSATIONS;
 use confab_domain::ApiVersion;
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
@@ -21,9 +21,7 @@ use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::gate::Ctx;
 use crate::paging::cursor_pages;
-use crate::search::{
-    matching_ids, page_request, search_fields, search_targets, FieldSpec, Searchable,
-};
+use crate::search::{search_fields, search_targets, FieldSpec, Searchable};
 use crate::state::AppState;
 
 /// Conversation times compare to the second (only contact search matches by day).
@@ -133,19 +131,15 @@ pub(super) async fn search(
     ctx: Ctx,
     Json(body): Json<Value>,
 ) -> ApiResult<axum::Json<Value>> {
-    let request = search::parse_request(&body, ctx.version)?;
-    let order = CONVERSATIONS_SEARCH.schema.order(request.sort.as_ref())?;
-    let page_request = page_request(&CONVERSATIONS_SEARCH, &request)?;
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let timezone = ctx.workspace().timezone.clone();
-    let page = matching_ids(
+    let page = crate::search::run(
         &mut scope,
         &CONVERSATIONS_SEARCH,
-        &request.query,
-        BaseFilter::none(),
-        &page_request,
-        order,
+        &body,
+        ctx.version,
         &timezone,
+        BaseFilter::none(),
     )
     .await?;
     let records = scope.records_by_ids(&CONVERSATIONS, &page.items).await?;
