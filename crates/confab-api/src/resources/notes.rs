@@ -21,8 +21,9 @@ use crate::gate::{since, Ctx};
 use crate::input::required_str;
 use crate::paging::{cursor_pages, list_request, PageSize};
 use crate::resources::admins::render_admin;
+use crate::resources::companies::company_or_404;
 use crate::resources::contacts::find_contact;
-use crate::resources::subjects::{company_or_404, resource_not_found};
+use crate::resources::subjects::resource_not_found;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {

@@ -10,7 +10,7 @@ use confab_domain::paging::CursorRequest;
 use confab_domain::record::relation::CONTACT_COMPANY;
 use confab_domain::record::{id_of, text_of, Record, Side};
 use confab_domain::search;
-use confab_domain::tables::{COMPANIES, SEGMENTS};
+use confab_domain::tables::SEGMENTS;
 use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::search::BaseFilter;
 use confab_store::{Conn, Scope};
@@ -179,10 +179,7 @@ async fn company_segments(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
-    scope
-        .record(&COMPANIES, &id)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::CompanyNotFound))?;
+    crate::resources::companies::company_or_404(&mut scope, &id).await?;
     let contacts: Vec<String> = scope
         .links_of(CONTACT_COMPANY, Side::Right, std::slice::from_ref(&id))
         .await?

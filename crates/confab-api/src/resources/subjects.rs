@@ -1,11 +1,9 @@
 //! What the sub-resources of contacts and companies (tags, notes, subscriptions) share: the
-//! company they hang off or its 404, the `not_found` answer, and reading the id a body names. Contacts are
-//! found with [`crate::resources::contacts::find_contact`].
+//! `not_found` answer and reading the id a body names. Contacts are found with
+//! [`crate::resources::contacts::find_contact`], companies with
+//! [`crate::resources::companies::company_or_404`].
 
-use confab_domain::record::Record;
-use confab_domain::tables::COMPANIES;
 use confab_domain::ErrorCode;
-use confab_store::{Conn, Scope};
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -13,14 +11,6 @@ use crate::error::{ApiError, ApiResult};
 /// `not_found` "Resource Not Found": an unknown tag, note, admin or subscription type.
 pub fn resource_not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound)
-}
-
-/// The company with this (Intercom) id, or `company_not_found`.
-pub async fn company_or_404<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Record> {
-    scope
-        .record(&COMPANIES, id)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::CompanyNotFound))
 }
 
 /// The id a body names under `field`: a string, or a number as some clients send. Missing is
