@@ -36,6 +36,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if config.demo && bootstrap::seed_demo(&store, &boot.workspace, system_now()).await? {
         tracing::info!(workspace = %boot.workspace.id, "demo data added");
     }
+    let shutdown = shutdown_signal();
     let addr = config.listen_addr()?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -52,7 +53,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .context("server failed")?;
     ticker.abort();
@@ -64,7 +65,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 /// Reopens snoozed conversations whose time has come, every few seconds, in every workspace
 /// by its own clock. Any process serving the store may do it: waking is idempotent.
 async fn wake_snoozed_conversations(store: confab_store::Store) {
-    let mut interval = tokio::time::interval(std::time::Duration::from_secs(5));
+    let period = std::time::Duration::from_secs(5);
+    let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     loop {
         interval.tick().await;
         match confab_api::resources::conversations::snooze::wake_all(&store).await {
@@ -75,30 +77,43 @@ async fn wake_snoozed_conversations(store: confab_store::Store) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on ctrl-c or SIGTERM. The handlers are registered when this is called, not when
+/// the future is first polled, so a signal sent right after the server says it is listening
+/// is never lost (it would otherwise kill the process before the drain).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |registered: std::io::Result<tokio::signal::unix::Signal>| async move {
+                match registered {
+                    Ok(mut signal) => {
+                        signal.recv().await;
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "cannot listen for a shutdown signal");
+                        std::future::pending::<()>().await;
+                    }
+                }
+            };
+            let (interrupt, terminate) = signals;
+            tokio::select! {
+                () = wait(interrupt) => {},
+                () = wait(terminate) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if let Err(err) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %err, "cannot listen for ctrl-c");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }
