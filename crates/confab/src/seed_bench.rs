@@ -228,3 +228,25 @@ pub async fn seed(
         elapsed: started.elapsed(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{custom_attributes, Rng, ATTRIBUTES, EPOCH};
+
+    #[test]
+    fn the_same_seed_gives_the_same_values() {
+        let draw = |seed| {
+            let mut rng = Rng(seed);
+            (0..100)
+                .map(|i| custom_attributes(&mut rng, i, 10, EPOCH))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(draw(7), draw(7));
+        assert_ne!(draw(7), draw(8));
+        let first = &draw(7)[3];
+        assert_eq!(first["cohort"], 3);
+        for (name, _) in ATTRIBUTES {
+            assert!(first.get(name).is_some(), "{name} missing");
+        }
+    }
+}
