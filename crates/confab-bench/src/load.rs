@@ -270,6 +270,50 @@ async fn drive(
     Ok(result)
 }
 
+/// Sends `target` one request at a time on one connection, for at least `duration` and at
+/// least `min_samples` requests (for slow requests, such as unindexed searches). Every
+/// request is measured; there is no warm-up.
+pub async fn sample(
+    target: &Target,
+    min_samples: usize,
+    duration: Duration,
+) -> anyhow::Result<Outcome> {
+    let mut sender = connect(target.addr).await?;
+    let host = host_header(target.addr)?;
+    let mut result = TaskResult::default();
+    let started = Instant::now();
+    while result.latencies_ns.len() < min_samples || started.elapsed() < duration {
+        let request = request(target, &host)?;
+        let sent = Instant::now();
+        sender.ready().await.context("connection closed")?;
+        let response = sender.send_request(request).await?;
+        let status = response.status();
+        let body = response.into_body().collect().await?.to_bytes();
+        let ns = u64::try_from(sent.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        result.latencies_ns.push(ns);
+        if status != StatusCode::OK || !target.expected.accepts(&body) {
+            result.unexpected += 1;
+            result.first_unexpected.get_or_insert_with(|| {
+                format!(
+                    "{status}: {}",
+                    String::from_utf8_lossy(&body[..body.len().min(300)])
+                )
+            });
+        }
+    }
+    let window = started.elapsed();
+    let mut latencies_ns = result.latencies_ns;
+    latencies_ns.sort_unstable();
+    Ok(Outcome {
+        requests: latencies_ns.len() as u64,
+        window,
+        latencies_ns,
+        unexpected: result.unexpected,
+        first_unexpected: result.first_unexpected,
+        steal: None,
+    })
+}
+
 /// Fails unless `outcome` saw only expected answers.
 pub fn check(outcome: &Outcome, what: &str) -> anyhow::Result<()> {
     if outcome.unexpected > 0 {

@@ -16,6 +16,7 @@ mod load;
 mod machine;
 mod phases;
 mod report;
+mod search;
 mod servers;
 
 use std::sync::atomic::AtomicU64;
@@ -40,6 +41,8 @@ use crate::servers::{Canned, CannedRoute, Database, TOKEN};
     about = "Load-test Confab's admin and contact endpoints against a bare axum baseline"
 )]
 struct Args {
+    #[command(subcommand)]
+    mode: Option<Mode>,
     /// Seconds measured per phase (after the warm-up).
     #[arg(long, default_value_t = 10)]
     duration: u64,
@@ -67,6 +70,12 @@ struct Args {
     database_url: Option<String>,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Mode {
+    /// Search benchmark (issue 5) on a database seeded with `confab seed bench`.
+    Search(search::SearchArgs),
+}
+
 fn runtime(name: &str, threads: usize) -> anyhow::Result<Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
@@ -89,6 +98,10 @@ fn main() -> anyhow::Result<()> {
     };
     let server_rt = runtime("server", threads.server)?;
     let client_rt = runtime("load", threads.client)?;
+    if let Some(Mode::Search(search_args)) = &args.mode {
+        print!("{}", search::run(search_args, &server_rt, &client_rt)?);
+        return Ok(());
+    }
 
     let database = server_rt.block_on(Database::create(args.database_url.as_deref()))?;
     let result = bench(&args, &server_rt, &client_rt, &database, threads);

@@ -144,6 +144,22 @@ pub async fn start_confab(url: &str) -> anyhow::Result<(Running, Store, Workspac
     Ok((running, store, boot.workspace))
 }
 
+/// Confab on an existing database (the search benchmark's seeded one): migrated, with
+/// [`TOKEN`] added to the default workspace; nothing else is written.
+pub async fn start_confab_on_existing(url: &str) -> anyhow::Result<(Running, Store, Workspace)> {
+    let store = Store::connect(url)
+        .await
+        .context("cannot open the seeded database")?;
+    store.migrate().await.context("migration failed")?;
+    let boot = bootstrap::ensure_default_workspace(&store, Some(TOKEN), system_now()).await?;
+    let config = ApiConfig {
+        rate_limit: None,
+        ..ApiConfig::default()
+    };
+    let running = spawn(confab_api::app(AppState::new(store.clone(), config))).await?;
+    Ok((running, store, boot.workspace))
+}
+
 /// A body to answer with, and its content type.
 #[derive(Clone)]
 pub struct Canned {

@@ -1,6 +1,7 @@
 //! `confab`: serve the Intercom REST API from your own machine.
 
 mod config;
+mod seed_bench;
 mod serve;
 
 use std::path::PathBuf;
@@ -122,6 +123,18 @@ enum SeedCommand {
         #[arg(long)]
         workspace: Option<String>,
     },
+    /// Add the search benchmark's dataset (deterministic: the same N and seed give the same
+    /// data) to a workspace (default: the default one).
+    Bench {
+        /// How many contacts.
+        #[arg(long)]
+        contacts: u64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        workspace: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,16 +172,26 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Workspace(cmd) => workspace(&open_store(&config).await?, cmd).await,
         Command::Token(cmd) => token(&open_store(&config).await?, cmd).await,
+        Command::Seed(SeedCommand::Bench {
+            contacts,
+            seed,
+            workspace,
+        }) => {
+            let store = open_store(&config).await?;
+            let ws = seed_workspace(&store, &config, workspace).await?;
+            let seeded = seed_bench::seed(&store, &ws, contacts, seed).await?;
+            println!(
+                "{} contacts and {} companies added to workspace {} in {:.1} s",
+                seeded.contacts,
+                seeded.companies,
+                ws.id,
+                seeded.elapsed.as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Seed(SeedCommand::Demo { workspace }) => {
             let store = open_store(&config).await?;
-            let ws = match workspace {
-                Some(id) => find_workspace(&store, &id).await?,
-                None => {
-                    bootstrap::ensure_default_workspace(&store, config.token(), system_now())
-                        .await?
-                        .workspace
-                }
-            };
+            let ws = seed_workspace(&store, &config, workspace).await?;
             let added = bootstrap::seed_demo(&store, &ws, system_now()).await?;
             println!(
                 "{}",
@@ -182,6 +205,22 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Config(ConfigCommand::Example) => Ok(()),
     }
+}
+
+/// The workspace a seed goes into: the named one, or the default one (made if missing).
+async fn seed_workspace(
+    store: &Store,
+    config: &Config,
+    workspace: Option<String>,
+) -> anyhow::Result<confab_domain::models::Workspace> {
+    Ok(match workspace {
+        Some(id) => find_workspace(store, &id).await?,
+        None => {
+            bootstrap::ensure_default_workspace(store, config.token(), system_now())
+                .await?
+                .workspace
+        }
+    })
 }
 
 /// Connects and migrates, so every subcommand works on a fresh or an older store.
