@@ -616,3 +616,22 @@ async fn participants_join_by_email_as_new_leads_and_the_last_one_cannot_leave()
         .await
         .assert_error(404, "not_found");
 }
+
+#[tokio::test]
+async fn blocking_a_contact_closes_its_conversations() {
+    let app = TestApp::new().await;
+    let c = contact(&app, json!({"email": "spam@x.com"})).await;
+    let other = contact(&app, json!({"email": "fine@x.com"})).await;
+    let spam = start(&app, &c, "buy now").await;
+    let fine = start(&app, &other, "hello").await;
+    app.post(&format!("/contacts/{c}/block"))
+        .send()
+        .await
+        .assert_status(200);
+    let conv = app.get(&format!("/conversations/{spam}")).send().await;
+    assert_eq!(conv.body["state"], "closed");
+    let parts = &conv.body["conversation_parts"]["conversation_parts"];
+    assert_eq!(parts[0]["part_type"], "close");
+    let untouched = app.get(&format!("/conversations/{fine}")).send().await;
+    assert_eq!(untouched.body["state"], "open");
+}

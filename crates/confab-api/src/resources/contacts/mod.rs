@@ -18,7 +18,7 @@ use confab_domain::record::{flag_of, id_of, Record};
 use confab_domain::tables::{CONTACTS, DATA_EVENTS, DATA_EVENT_SUMMARIES, NOTES};
 use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::records::{Filter, Order};
-use confab_store::{Conn, Scope};
+use confab_store::{Conn, Scope, WriteScope};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -228,25 +228,36 @@ async fn find_by_external_id(
     ))
 }
 
-/// Sets one flag column of a contact and answers the small `{type, id, external_id, flag}`.
+/// Sets one flag column of a contact in `scope`; answers the contact as it was found.
 async fn set_flag(
-    state: &AppState,
+    scope: &mut WriteScope,
     ctx: &Ctx,
     id: &str,
     column: &'static str,
     value: bool,
-) -> ApiResult<axum::Json<Value>> {
-    let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let record = find_contact(&mut scope, id).await?;
+) -> ApiResult<Record> {
+    let record = find_contact(scope, id).await?;
     if flag_of(&record, column) != value {
         let mut change = Record::new();
         change.insert(column.into(), Value::from(value));
         change.insert("updated_at".into(), Value::from(ctx.now()));
         scope.update_record(&CONTACTS, id, &change).await?;
     }
+    Ok(record)
+}
+
+/// Archive and unarchive: the flag, and the small `{type, id, external_id, archived}`.
+async fn set_archived(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    value: bool,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let record = set_flag(&mut scope, ctx, id, "archived", value).await?;
     scope.commit().await?;
     Ok(axum::Json(render::contact_reference(
-        &record, column, value,
+        &record, "archived", value,
     )))
 }
 
@@ -255,7 +266,7 @@ async fn archive(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
-    set_flag(&state, &ctx, &id, "archived", true).await
+    set_archived(&state, &ctx, &id, true).await
 }
 
 async fn unarchive(
@@ -263,7 +274,7 @@ async fn unarchive(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
-    set_flag(&state, &ctx, &id, "archived", false).await
+    set_archived(&state, &ctx, &id, false).await
 }
 
 async fn block(
@@ -271,5 +282,12 @@ async fn block(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<Value>> {
-    set_flag(&state, &ctx, &id, "blocked", true).await
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let record = set_flag(&mut scope, &ctx, &id, "blocked", true).await?;
+    // Blocking a contact archives (closes) its conversations, as the description says.
+    crate::resources::conversations::close_conversations_of(&mut scope, &id, ctx.now()).await?;
+    scope.commit().await?;
+    Ok(axum::Json(render::contact_reference(
+        &record, "blocked", true,
+    )))
 }

@@ -272,3 +272,41 @@ async fn delete(
         json!({"id": id, "object": "conversation", "deleted": true}),
     ))
 }
+
+/// Closes every open or snoozed conversation of a contact, each with a `close` part by the
+/// system (a blocked contact's conversations are archived).
+pub async fn close_conversations_of(
+    scope: &mut confab_store::WriteScope,
+    contact_id: &str,
+    now: i64,
+) -> ApiResult<usize> {
+    let theirs = scope
+        .records(
+            &CONVERSATIONS,
+            &[
+                Filter::HasLink {
+                    relation: CONVERSATION_CONTACT,
+                    right_id: contact_id.to_owned(),
+                },
+                Filter::NotEq("state", json!(state::CLOSED)),
+            ],
+        )
+        .await?;
+    for conversation in &theirs {
+        let id = id_of(conversation);
+        let part = json!({
+            "conversation_id": id, "part_type": "close", "body": Value::Null,
+            "author_type": "bot", "author_id": "0", "attachments": [], "redacted": false,
+            "created_at": now, "updated_at": now, "notified_at": now,
+        });
+        if let Value::Object(part) = part {
+            scope.insert_record(&CONVERSATION_PARTS, &part, now).await?;
+        }
+        let change =
+            json!({"state": state::CLOSED, "snoozed_until": Value::Null, "updated_at": now});
+        if let Value::Object(change) = change {
+            scope.update_record(&CONVERSATIONS, id, &change).await?;
+        }
+    }
+    Ok(theirs.len())
+}
