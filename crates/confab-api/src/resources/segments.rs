@@ -62,11 +62,7 @@ async fn members<C: Conn>(
     let role = member_role(text_of(segment, "person_type").unwrap_or_default());
     let mut extra = vec![BaseFilter::TextEq("role", role.into())];
     if !only.is_empty() {
-        let any: Vec<BaseFilter> = only
-            .iter()
-            .map(|id| BaseFilter::TextEq("id", id.clone()))
-            .collect();
-        extra.push(BaseFilter::Any(any));
+        extra.push(BaseFilter::TextIn("id", only.to_vec()));
     }
     let page = CursorRequest {
         per_page,

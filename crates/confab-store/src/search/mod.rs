@@ -93,6 +93,8 @@ pub enum BaseFilter {
     TextEq(&'static str, String),
     /// `column <> value` (NULLs pass).
     TextNe(&'static str, String),
+    /// `column IN (values…)`; an empty list matches nothing.
+    TextIn(&'static str, Vec<String>),
     /// Every one of these (none: no condition).
     All(Vec<BaseFilter>),
     /// At least one of these (none: nothing matches).
@@ -112,6 +114,10 @@ impl BaseFilter {
             Self::NotNull(column) => cond.add(Expr::expr(c.column(column)).is_not_null()),
             Self::IntEq(column, v) => cond.add(Expr::expr(c.column(column)).eq(*v)),
             Self::TextEq(column, v) => cond.add(Expr::expr(c.column(column)).eq(v.clone())),
+            Self::TextIn(_, values) if values.is_empty() => cond.add(Expr::cust("1 = 0")),
+            Self::TextIn(column, values) => {
+                cond.add(Expr::expr(c.column(column)).is_in(values.iter().cloned()))
+            }
             Self::TextNe(column, v) => cond.add(
                 Cond::any()
                     .add(Expr::expr(c.column(column)).is_null())

@@ -87,7 +87,8 @@ fn canonical(record: &Record, related: Related<'_>) -> Value {
         "tags".into(),
         json!({ "type": "tag.list", "tags": related.tags }),
     );
-    // Segments are computed from their definitions once segments exist; none match yet.
+    // Not wired yet: a company's segments are those holding any of its contacts
+    // (resources/segments.rs); rendering them per page needs a membership subquery.
     company.insert(
         "segments".into(),
         json!({ "type": "segment.list", "segments": [] }),

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::gate::Ctx;
 use crate::input::required_str;
+use crate::resources::subjects::id_in_body;
 use crate::state::AppState;
 
 /// A part about to be written.
@@ -36,26 +37,15 @@ fn invalid(field: &str, message: &str) -> ApiError {
 pub(super) async fn admin_author(
     scope: &mut WriteScope,
     body: &Map<String, Value>,
-) -> ApiResult<String> {
-    let raw = match body.get("admin_id") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        None | Some(Value::Null) => {
-            return Err(ApiError::with_message(
-                ErrorCode::ParameterNotFound,
-                "admin_id is required",
-            )
-            .field("admin_id"))
-        }
-        Some(_) => return Err(invalid("admin_id", "admin_id must be a string")),
-    };
+) -> ApiResult<i64> {
+    let raw = id_in_body(body, "admin_id")?;
     let id = confab_domain::ids::parse_numeric(&raw)
         .ok_or_else(|| ApiError::new(ErrorCode::AdminNotFound))?;
     scope
         .admin(id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::AdminNotFound))?;
-    Ok(raw)
+    Ok(id)
 }
 
 /// The contact a contact reply names by `intercom_user_id`, `user_id` or `email`.
@@ -196,7 +186,7 @@ pub(super) async fn reply(
             },
             body: Some(text),
             author_type: "admin",
-            author_id: author,
+            author_id: author.to_string(),
             assigned: None,
         };
         return append(scope, &ctx, &conversation, part, changes).await;
@@ -347,7 +337,7 @@ pub(super) async fn manage(
         part_type: kind,
         body: text,
         author_type: "admin",
-        author_id: author,
+        author_id: author.to_string(),
         assigned,
     };
     append(scope, &ctx, &conversation, part, changes).await

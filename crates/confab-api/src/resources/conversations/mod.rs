@@ -273,6 +273,31 @@ async fn delete(
     ))
 }
 
+/// The system (not an admin or contact) acts on a conversation: appends a part of
+/// `part_type` by the bot and applies `change` (plus `updated_at`). Snooze wake-ups and the
+/// closing of a blocked contact's conversations go through here.
+pub(crate) async fn system_action(
+    scope: &mut confab_store::WriteScope,
+    conversation_id: &str,
+    part_type: &str,
+    mut change: Map<String, Value>,
+    now: i64,
+) -> Result<(), confab_store::StoreError> {
+    let part = json!({
+        "conversation_id": conversation_id, "part_type": part_type, "body": Value::Null,
+        "author_type": "bot", "author_id": "0", "attachments": [], "redacted": false,
+        "created_at": now, "updated_at": now, "notified_at": now,
+    });
+    if let Value::Object(part) = part {
+        scope.insert_record(&CONVERSATION_PARTS, &part, now).await?;
+    }
+    change.insert("updated_at".into(), json!(now));
+    scope
+        .update_record(&CONVERSATIONS, conversation_id, &change)
+        .await?;
+    Ok(())
+}
+
 /// Closes every open or snoozed conversation of a contact, each with a `close` part by the
 /// system (a blocked contact's conversations are archived).
 pub async fn close_conversations_of(
@@ -293,20 +318,10 @@ pub async fn close_conversations_of(
         )
         .await?;
     for conversation in &theirs {
-        let id = id_of(conversation);
-        let part = json!({
-            "conversation_id": id, "part_type": "close", "body": Value::Null,
-            "author_type": "bot", "author_id": "0", "attachments": [], "redacted": false,
-            "created_at": now, "updated_at": now, "notified_at": now,
-        });
-        if let Value::Object(part) = part {
-            scope.insert_record(&CONVERSATION_PARTS, &part, now).await?;
-        }
-        let change =
-            json!({"state": state::CLOSED, "snoozed_until": Value::Null, "updated_at": now});
-        if let Value::Object(change) = change {
-            scope.update_record(&CONVERSATIONS, id, &change).await?;
-        }
+        let mut change = Map::new();
+        change.insert("state".into(), json!(state::CLOSED));
+        change.insert("snoozed_until".into(), Value::Null);
+        system_action(scope, id_of(conversation), "close", change, now).await?;
     }
     Ok(theirs.len())
 }

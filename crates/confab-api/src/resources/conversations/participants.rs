@@ -79,7 +79,7 @@ pub(super) async fn attach(
         part_type: "participant_added",
         body: None,
         author_type: "admin",
-        author_id: admin,
+        author_id: admin.to_string(),
         assigned: None,
     };
     append(scope, &ctx, &conversation, part, Record::new()).await
@@ -115,7 +115,7 @@ pub(super) async fn detach(
         part_type: "participant_removed",
         body: None,
         author_type: "admin",
-        author_id: admin,
+        author_id: admin.to_string(),
         assigned: None,
     };
     append(scope, &ctx, &conversation, part, Record::new()).await

@@ -5,7 +5,7 @@
 use confab_domain::models::conversation::state;
 use confab_domain::models::WorkspaceId;
 use confab_domain::record::{id_of, int_of, Record};
-use confab_domain::tables::{CONVERSATIONS, CONVERSATION_PARTS};
+use confab_domain::tables::CONVERSATIONS;
 use confab_store::records::Filter;
 use confab_store::{Store, StoreError};
 use serde_json::{json, Value};
@@ -32,19 +32,10 @@ pub async fn wake_due(
         .filter(|c| int_of(c, "snoozed_until").is_some_and(|until| until <= now))
         .collect();
     for conversation in &due {
-        let id = id_of(conversation);
-        let part = json!({
-            "conversation_id": id, "part_type": TIMER_UNSNOOZE, "body": Value::Null,
-            "author_type": "bot", "author_id": "0", "attachments": [], "redacted": false,
-            "created_at": now, "updated_at": now, "notified_at": now,
-        });
-        if let Value::Object(part) = part {
-            scope.insert_record(&CONVERSATION_PARTS, &part, now).await?;
-        }
-        let change = json!({"state": state::OPEN, "snoozed_until": Value::Null, "updated_at": now});
-        if let Value::Object(change) = change {
-            scope.update_record(&CONVERSATIONS, id, &change).await?;
-        }
+        let mut change = serde_json::Map::new();
+        change.insert("state".into(), json!(state::OPEN));
+        change.insert("snoozed_until".into(), Value::Null);
+        super::system_action(&mut scope, id_of(conversation), TIMER_UNSNOOZE, change, now).await?;
     }
     scope.commit().await?;
     Ok(due.len())

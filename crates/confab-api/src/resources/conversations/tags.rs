@@ -7,6 +7,7 @@ use confab_domain::record::id_of;
 use confab_domain::record::relation::CONVERSATION_TAG;
 use serde_json::{Map, Value};
 
+use super::actions::admin_author;
 use super::find_conversation;
 use crate::error::ApiResult;
 use crate::extract::{Json, Path};
@@ -14,21 +15,6 @@ use crate::gate::Ctx;
 use crate::resources::subjects::id_in_body;
 use crate::resources::tags::{apply_tag, remove_tag, render_tag, tag_or_404};
 use crate::state::AppState;
-
-/// The admin a tagging request names; it must be an admin of the workspace.
-async fn admin_of(
-    scope: &mut confab_store::WriteScope,
-    body: &Map<String, Value>,
-) -> ApiResult<i64> {
-    let raw = id_in_body(body, "admin_id")?;
-    let id = confab_domain::ids::parse_numeric(&raw)
-        .ok_or_else(|| crate::error::ApiError::new(confab_domain::ErrorCode::AdminNotFound))?;
-    scope
-        .admin(id)
-        .await?
-        .ok_or_else(|| crate::error::ApiError::new(confab_domain::ErrorCode::AdminNotFound))?;
-    Ok(id)
-}
 
 pub(super) async fn tag(
     State(state): State<AppState>,
@@ -38,7 +24,7 @@ pub(super) async fn tag(
 ) -> ApiResult<axum::Json<Value>> {
     let tag_id = id_in_body(&body, "id")?;
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let admin = admin_of(&mut scope, &body).await?;
+    let admin = admin_author(&mut scope, &body).await?;
     let conversation = find_conversation(&mut scope, &id).await?;
     let tag = tag_or_404(&mut scope, &tag_id).await?;
     let link = apply_tag(
@@ -61,7 +47,7 @@ pub(super) async fn untag(
     Json(body): Json<Map<String, Value>>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
-    admin_of(&mut scope, &body).await?;
+    admin_author(&mut scope, &body).await?;
     let conversation = find_conversation(&mut scope, &id).await?;
     let tag = tag_or_404(&mut scope, &tag_id).await?;
     let link = remove_tag(&mut scope, CONVERSATION_TAG, id_of(&conversation), &tag).await?;
