@@ -54,11 +54,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/calls/{}/recording", "not yet filed: Calls"),
     ("GET", "/calls/{}/transcript", "not yet filed: Calls"),
     (
-        "POST",
-        "/conversations/{}/convert",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
         "GET",
         "/conversations/{}/handling_events",
         "issue 4 (conversations, messages, tickets)",
@@ -196,11 +191,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/ip_allowlist", "not yet filed: IP Allowlist"),
     ("PUT", "/ip_allowlist", "not yet filed: IP Allowlist"),
-    (
-        "GET",
-        "/jobs/status/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
     ("GET", "/macros", "not yet filed: Macros"),
     ("GET", "/macros/{}", "not yet filed: Macros"),
     (
@@ -222,80 +212,5 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/news/newsfeeds/{}", "not yet filed: News"),
     ("GET", "/news/newsfeeds/{}/items", "not yet filed: News"),
     ("POST", "/phone_call_redirects", "not yet filed: Switch"),
-    (
-        "GET",
-        "/ticket_states",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "GET",
-        "/ticket_types",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/ticket_types",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "GET",
-        "/ticket_types/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "PUT",
-        "/ticket_types/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/ticket_types/{}/attributes",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "PUT",
-        "/ticket_types/{}/attributes/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/tickets",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/tickets/enqueue",
-        "issue 4 (conversations, messages, tickets)",
-    ),
     ("POST", "/tickets/search", "issue 5 (search)"),
-    (
-        "DELETE",
-        "/tickets/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "GET",
-        "/tickets/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "PUT",
-        "/tickets/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/tickets/{}/reply",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/tickets/{}/tags",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "DELETE",
-        "/tickets/{}/tags/{}",
-        "issue 4 (conversations, messages, tickets)",
-    ),
 ];

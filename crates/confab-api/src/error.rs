@@ -153,9 +153,12 @@ pub async fn unrouted() -> Response {
     response
 }
 
-/// The answer to a known path with a method it does not have.
+/// The answer to a known path with a method it does not have: that operation is not routed
+/// either (`POST /tickets/search` before it is served, beside `GET /tickets/{id}`).
 pub async fn method_not_allowed() -> Response {
-    ApiError::new(ErrorCode::MethodNotAllowed).into_response()
+    let mut response = ApiError::new(ErrorCode::MethodNotAllowed).into_response();
+    response.extensions_mut().insert(Unrouted);
+    response
 }
 
 /// The answer when a handler panicked: logged, and a 500 `error.list`, never a dropped

@@ -22,6 +22,11 @@ pub enum ErrorCode {
     NotFound,
     AdminNotFound,
     TeamNotFound,
+    /// An admin or team named by a ticket update that does not exist.
+    AssigneeNotFound,
+    TicketNotFound,
+    TicketStateIdInvalid,
+    JobNotFound,
     CompanyNotFound,
     ConversationPartOrMessageNotFound,
     ConversationPartNotRedactable,
@@ -64,6 +69,14 @@ impl ErrorCode {
             C::NotFound => (404, "not_found", "Resource Not Found"),
             C::AdminNotFound => (404, "admin_not_found", "Admin not found"),
             C::TeamNotFound => (404, "team_not_found", "Team not found"),
+            C::AssigneeNotFound => (404, "assignee_not_found", "Assignee not found"),
+            C::TicketNotFound => (404, "ticket_not_found", "Ticket not found"),
+            C::TicketStateIdInvalid => (
+                400,
+                "ticket_state_id_invalid",
+                "Ticket state id is not valid or is not associated with the ticket type",
+            ),
+            C::JobNotFound => (404, "job_not_found", "Job Not Found"),
             C::CompanyNotFound => (404, "company_not_found", "Company Not Found"),
             C::ConversationPartOrMessageNotFound => (
                 404,

@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod data_attribute;
 pub mod segment;
 pub mod team;
+pub mod ticket;
 pub mod workspace;
 
 pub use activity_log::{ActivityLog, ActivityType, NewActivity};

@@ -104,6 +104,9 @@ pub mod relation {
     pub const CONVERSATION_CONTACT: &str = "conversation_contact";
     /// conversation → tag; `meta` holds `{"admin_id": …}`
     pub const CONVERSATION_TAG: &str = "conversation_tag";
+    /// conversation or ticket → the conversation or ticket it was linked to when created
+    /// (`linked_objects` shows the link from both ends)
+    pub const CONVERSATION_LINK: &str = "conversation_link";
 }
 
 impl Table {

@@ -4,7 +4,7 @@
 
 use crate::record::relation::{
     COMPANY_TAG, CONTACT_COMPANY, CONTACT_CUSTOM_OBJECT, CONTACT_SUBSCRIPTION, CONTACT_TAG,
-    CONVERSATION_CONTACT, CONVERSATION_TAG,
+    CONVERSATION_CONTACT, CONVERSATION_LINK, CONVERSATION_TAG,
 };
 use crate::record::{flag, int, json, text, IdStyle, Side, Table};
 
@@ -261,10 +261,17 @@ pub const CONVERSATIONS: Table = Table {
         json("source_attachments"),
         json("custom_attributes"),
         text("company_id"),
+        int("ticket_type_id"),
+        int("ticket_number"),
+        int("ticket_state_id"),
+        json("ticket_attributes"),
+        flag("is_shared"),
     ],
     links: &[
         (CONVERSATION_CONTACT, Side::Left),
         (CONVERSATION_TAG, Side::Left),
+        (CONVERSATION_LINK, Side::Left),
+        (CONVERSATION_LINK, Side::Right),
     ],
 };
 
@@ -286,6 +293,81 @@ pub const CONVERSATION_PARTS: Table = Table {
         int("created_at"),
         int("updated_at"),
         int("notified_at"),
+        text("ticket_state"),
+        text("previous_ticket_state"),
+    ],
+    links: &[],
+};
+
+/// Ticket types; `name_key` is the lowercased name, unique per workspace.
+pub const TICKET_TYPES: Table = Table {
+    name: "ticket_types",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("name"),
+        text("name_key"),
+        text("description"),
+        text("category"),
+        text("icon"),
+        flag("is_internal"),
+        flag("archived"),
+        int("created_at"),
+        int("updated_at"),
+    ],
+    links: &[],
+};
+
+/// The attributes of a ticket type: `position` is the attribute's `order`, `is_default` its
+/// `default`.
+pub const TICKET_TYPE_ATTRIBUTES: Table = Table {
+    name: "ticket_type_attributes",
+    id_style: IdStyle::Serial,
+    columns: &[
+        int("ticket_type_id"),
+        text("name"),
+        text("description"),
+        text("data_type"),
+        json("input_options"),
+        int("position"),
+        flag("required_to_create"),
+        flag("required_to_create_for_contacts"),
+        flag("visible_on_create"),
+        flag("visible_to_contacts"),
+        flag("is_default"),
+        flag("archived"),
+        int("created_at"),
+        int("updated_at"),
+    ],
+    links: &[],
+};
+
+/// The workspace's ticket states; every ticket type can use every state that is not archived.
+pub const TICKET_STATES: Table = Table {
+    name: "ticket_states",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("category"),
+        text("internal_label"),
+        text("external_label"),
+        flag("archived"),
+        int("created_at"),
+        int("updated_at"),
+    ],
+    links: &[],
+};
+
+/// Asynchronous work: `request` is what was asked, `resource_id` what it made.
+pub const JOBS: Table = Table {
+    name: "jobs",
+    id_style: IdStyle::Serial,
+    columns: &[
+        text("kind"),
+        text("status"),
+        json("request"),
+        text("resource_type"),
+        text("resource_id"),
+        int("created_at"),
+        int("updated_at"),
     ],
     links: &[],
 };
@@ -306,4 +388,8 @@ pub const ALL: &[Table] = &[
     COMPANY_SCROLLS,
     CONVERSATIONS,
     CONVERSATION_PARTS,
+    TICKET_TYPES,
+    TICKET_TYPE_ATTRIBUTES,
+    TICKET_STATES,
+    JOBS,
 ];

@@ -12,6 +12,7 @@ mod away_status_reasons;
 pub mod bootstrap;
 pub mod companies;
 mod contacts;
+mod counters;
 pub mod data_events;
 pub mod dataplane;
 mod error;

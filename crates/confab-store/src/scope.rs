@@ -50,6 +50,14 @@ impl Scope<WriteTx> {
         }
         Ok(())
     }
+
+    /// Undoes every write of this scope now (dropping it does the same, later).
+    pub async fn rollback(mut self) -> Result<(), StoreError> {
+        if let Some(tx) = self.conn.tx.take() {
+            tx.rollback().await?;
+        }
+        Ok(())
+    }
 }
 
 /// A transaction, holding SQLite's in-process writer lock for as long as it lives.

@@ -208,6 +208,17 @@ impl Store {
                     .await?;
             }
         }
+        for (category, label) in confab_domain::models::ticket::DEFAULT_STATES {
+            let state = serde_json::json!({
+                "category": category, "internal_label": label, "external_label": label,
+                "archived": false, "created_at": now, "updated_at": now,
+            });
+            if let serde_json::Value::Object(record) = state {
+                scope
+                    .insert_record(&confab_domain::tables::TICKET_STATES, &record, now)
+                    .await?;
+            }
+        }
         scope.commit().await?;
         self.workspace(&id)
             .await?

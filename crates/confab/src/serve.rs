@@ -63,7 +63,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 }
 
 /// Reopens snoozed conversations whose time has come, every few seconds, in every workspace
-/// by its own clock. Any process serving the store may do it: waking is idempotent.
+/// by its own clock, and runs queued jobs. Any process serving the store may do it: waking is
+/// idempotent, and a job is claimed inside its transaction.
 async fn wake_snoozed_conversations(store: confab_store::Store) {
     let period = std::time::Duration::from_secs(5);
     let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
@@ -73,6 +74,12 @@ async fn wake_snoozed_conversations(store: confab_store::Store) {
             Ok(0) => {}
             Ok(woken) => tracing::info!(woken, "snoozed conversations reopened"),
             Err(err) => tracing::warn!(error = %err, "waking snoozed conversations failed"),
+        }
+        // Jobs run as soon as they are queued; this picks up any a restart interrupted.
+        match confab_api::resources::tickets::jobs::run_all(&store).await {
+            Ok(0) => {}
+            Ok(ran) => tracing::info!(ran, "queued jobs ran"),
+            Err(err) => tracing::warn!(error = %err, "running queued jobs failed"),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod subjects;
 pub mod subscription_types;
 pub mod tags;
 pub mod teams;
+pub mod tickets;
 pub mod visitors;
 
 use axum::Router;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notes::routes())
         .merge(subscription_types::routes())
         .merge(segments::routes())
+        .merge(tickets::routes())
 }
 
 /// Parses a digit-string id from a path; anything else is the resource's not-found error, as

@@ -23,5 +23,6 @@ mod segments;
 mod storage;
 mod tags_notes;
 mod teams;
+mod tickets;
 mod versions;
 mod visitors;

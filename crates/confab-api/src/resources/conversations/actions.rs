@@ -21,12 +21,14 @@ use crate::resources::subjects::id_in_body;
 use crate::state::AppState;
 
 /// A part about to be written.
-pub(super) struct NewPart<'a> {
-    pub(super) part_type: &'a str,
-    pub(super) body: Option<String>,
-    pub(super) author_type: &'a str,
-    pub(super) author_id: String,
-    pub(super) assigned: Option<(&'a str, String)>,
+pub(crate) struct NewPart<'a> {
+    pub(crate) part_type: &'a str,
+    pub(crate) body: Option<String>,
+    pub(crate) author_type: &'a str,
+    pub(crate) author_id: String,
+    pub(crate) assigned: Option<(&'a str, String)>,
+    /// For tickets: the state category the part moves the ticket from, and to.
+    pub(crate) ticket_state: Option<(&'a str, &'a str)>,
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
@@ -34,7 +36,7 @@ fn invalid(field: &str, message: &str) -> ApiError {
 }
 
 /// The admin `admin_id` names, or 404 `admin_not_found`.
-pub(super) async fn admin_author(
+pub(crate) async fn admin_author(
     scope: &mut WriteScope,
     body: &Map<String, Value>,
 ) -> ApiResult<i64> {
@@ -49,7 +51,7 @@ pub(super) async fn admin_author(
 }
 
 /// The contact a contact reply names by `intercom_user_id`, `user_id` or `email`.
-pub(super) async fn contact_author(
+pub(crate) async fn contact_author(
     scope: &mut WriteScope,
     body: &Map<String, Value>,
 ) -> ApiResult<Record> {
@@ -77,6 +79,41 @@ pub(super) async fn contact_author(
         .ok_or_else(crate::resources::contacts::contact_not_found)
 }
 
+/// Appends the part and stamps the conversation (or ticket) with `changes` and
+/// `updated_at`; answers the stored part.
+pub(crate) async fn write_part(
+    scope: &mut WriteScope,
+    conversation_id: &str,
+    part: NewPart<'_>,
+    mut changes: Record,
+    now: i64,
+) -> ApiResult<Record> {
+    let (assigned_type, assigned_id) = match part.assigned {
+        Some((kind, id)) => (json!(kind), json!(id)),
+        None => (Value::Null, Value::Null),
+    };
+    let record = json!({
+        "conversation_id": conversation_id, "part_type": part.part_type, "body": part.body,
+        "author_type": part.author_type, "author_id": part.author_id,
+        "assigned_type": assigned_type, "assigned_id": assigned_id,
+        "attachments": [], "redacted": false,
+        "created_at": now, "updated_at": now, "notified_at": now,
+        "ticket_state": part.ticket_state.map(|(_, to)| to),
+        "previous_ticket_state": part.ticket_state.map(|(from, _)| from),
+    });
+    let Value::Object(record) = record else {
+        return Err(ApiError::new(ErrorCode::ServerError));
+    };
+    let stored = scope
+        .insert_record(&CONVERSATION_PARTS, &record, now)
+        .await?;
+    changes.insert("updated_at".into(), json!(now));
+    scope
+        .update_record(&CONVERSATIONS, conversation_id, &changes)
+        .await?;
+    Ok(stored)
+}
+
 /// Appends the part, stamps the conversation with `changes` and `updated_at`, and answers the
 /// conversation with its parts.
 pub(super) async fn append(
@@ -84,28 +121,10 @@ pub(super) async fn append(
     ctx: &Ctx,
     conversation: &Record,
     part: NewPart<'_>,
-    mut changes: Record,
+    changes: Record,
 ) -> ApiResult<axum::Json<Value>> {
-    let now = ctx.now();
     let id = id_of(conversation).to_owned();
-    let (assigned_type, assigned_id) = match part.assigned {
-        Some((kind, id)) => (json!(kind), json!(id)),
-        None => (Value::Null, Value::Null),
-    };
-    let record = json!({
-        "conversation_id": id, "part_type": part.part_type, "body": part.body,
-        "author_type": part.author_type, "author_id": part.author_id,
-        "assigned_type": assigned_type, "assigned_id": assigned_id,
-        "attachments": [], "redacted": false,
-        "created_at": now, "updated_at": now, "notified_at": now,
-    });
-    if let Value::Object(record) = record {
-        scope
-            .insert_record(&CONVERSATION_PARTS, &record, now)
-            .await?;
-    }
-    changes.insert("updated_at".into(), json!(now));
-    scope.update_record(&CONVERSATIONS, &id, &changes).await?;
+    write_part(&mut scope, &id, part, changes, ctx.now()).await?;
     let stored = find_conversation(&mut scope, &id).await?;
     let view = View {
         version: ctx.version,
@@ -117,23 +136,37 @@ pub(super) async fn append(
     Ok(axum::Json(rendered))
 }
 
-/// The conversation a reply addresses: by id, or `last` — the contact's latest conversation
-/// for a contact reply, the workspace's latest for an admin's.
+/// Which rows an endpoint reaches: conversation endpoints every thread (a conversation
+/// converted to a ticket stays reachable as a conversation), ticket endpoints only tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Thread {
+    Conversation,
+    Ticket,
+}
+
+/// The thread a reply addresses: by id, or (conversations only) `last` — the contact's latest
+/// conversation for a contact reply, the workspace's latest for an admin's.
 async fn addressed(
     scope: &mut WriteScope,
     id: &str,
     contact: Option<&Record>,
+    thread: Thread,
 ) -> ApiResult<Record> {
+    if thread == Thread::Ticket {
+        return crate::resources::tickets::find_ticket(scope, id)
+            .await
+            .map_err(|_| super::conversation_not_found());
+    }
     if id != "last" {
         return find_conversation(scope, id).await;
     }
-    let filters = match contact {
-        Some(contact) => vec![Filter::HasLink {
+    let mut filters = super::not_tickets();
+    if let Some(contact) = contact {
+        filters.push(Filter::HasLink {
             relation: CONVERSATION_CONTACT,
             right_id: id_of(contact).to_owned(),
-        }],
-        None => Vec::new(),
-    };
+        });
+    }
     let request = confab_domain::paging::CursorRequest {
         per_page: 1,
         after: None,
@@ -151,45 +184,56 @@ fn reply_body(body: &Map<String, Value>) -> ApiResult<String> {
     Ok(required_str(body, "body")?.to_owned())
 }
 
-/// `POST /conversations/{id}/reply`.
-pub(super) async fn reply(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
-    let mut scope = state.store.write(&ctx.workspace().id).await?;
-    let kind = required_str(&body, "type")?;
-    let message_type = required_str(&body, "message_type")?;
+/// What a reply writes: the thread it addresses, its part, and how the thread changes.
+pub(crate) struct Reply<'a> {
+    pub(crate) thread: Record,
+    pub(crate) part: NewPart<'a>,
+    pub(crate) changes: Record,
+    pub(crate) by_contact: bool,
+}
+
+/// Reads a reply (`type` admin with a comment, note or quick reply; a contact's comment) and
+/// works out what it does; a contact's reply makes them a participant at once.
+pub(crate) async fn prepare_reply<'a>(
+    scope: &mut WriteScope,
+    ctx: &Ctx,
+    id: &str,
+    body: &'a Map<String, Value>,
+    thread: Thread,
+) -> ApiResult<Reply<'a>> {
+    let kind = required_str(body, "type")?;
+    let message_type = required_str(body, "message_type")?;
     if kind == "admin" {
         let allowed = match message_type {
             part_type::COMMENT | part_type::NOTE => true,
-            part_type::QUICK_REPLY => ctx.version >= ApiVersion::V2_14,
+            part_type::QUICK_REPLY => ctx.version >= ApiVersion::V2_14 || thread == Thread::Ticket,
             _ => false,
         };
         if !allowed {
             return Err(invalid("message_type", "message_type is not valid"));
         }
-        let author = admin_author(&mut scope, &body).await?;
-        let text = reply_body(&body)?;
-        let conversation = addressed(&mut scope, &id, None).await?;
+        let author = admin_author(scope, body).await?;
+        let text = reply_body(body)?;
+        let conversation = addressed(scope, id, None, thread).await?;
         let mut changes = Record::new();
         if message_type != part_type::NOTE {
             // An admin's reply answers whoever was waiting.
             changes.insert("waiting_since".into(), Value::Null);
         }
         let part = NewPart {
-            part_type: if message_type == part_type::QUICK_REPLY {
-                part_type::QUICK_REPLY
-            } else {
-                message_type
-            },
+            part_type: message_type,
             body: Some(text),
             author_type: "admin",
             author_id: author.to_string(),
             assigned: None,
+            ticket_state: None,
         };
-        return append(scope, &ctx, &conversation, part, changes).await;
+        return Ok(Reply {
+            thread: conversation,
+            part,
+            changes,
+            by_contact: false,
+        });
     }
     if !matches!(kind, "user" | "lead" | "contact") {
         return Err(invalid("type", "type must be admin or user"));
@@ -197,9 +241,9 @@ pub(super) async fn reply(
     if message_type != part_type::COMMENT {
         return Err(invalid("message_type", "a contact can only comment"));
     }
-    let contact = contact_author(&mut scope, &body).await?;
-    let text = reply_body(&body)?;
-    let conversation = addressed(&mut scope, &id, Some(&contact)).await?;
+    let contact = contact_author(scope, body).await?;
+    let text = reply_body(body)?;
+    let conversation = addressed(scope, id, Some(&contact), thread).await?;
     let now = ctx.now();
     let mut changes = Record::new();
     // A contact writing reopens a closed or snoozed conversation and is now waiting.
@@ -229,8 +273,26 @@ pub(super) async fn reply(
         },
         author_id: id_of(&contact).to_owned(),
         assigned: None,
+        ticket_state: None,
     };
-    append(scope, &ctx, &conversation, part, changes).await
+    Ok(Reply {
+        thread: conversation,
+        part,
+        changes,
+        by_contact: true,
+    })
+}
+
+/// `POST /conversations/{id}/reply`.
+pub(super) async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<Map<String, Value>>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut scope = state.store.write(&ctx.workspace().id).await?;
+    let reply = prepare_reply(&mut scope, &ctx, &id, &body, Thread::Conversation).await?;
+    append(scope, &ctx, &reply.thread, reply.part, reply.changes).await
 }
 
 /// The id an assignment names: an admin's or a team's, or `0` for nobody.
@@ -339,6 +401,7 @@ pub(super) async fn manage(
         author_type: "admin",
         author_id: author.to_string(),
         assigned,
+        ticket_state: None,
     };
     append(scope, &ctx, &conversation, part, changes).await
 }

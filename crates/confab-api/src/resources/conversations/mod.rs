@@ -3,13 +3,16 @@
 //! and `waiting_since` change with it, and statistics are computed from the parts.
 
 mod actions;
-mod participants;
+mod linked;
+pub(crate) mod participants;
 mod redact;
 mod render;
 mod search;
 pub mod snooze;
-mod tags;
+pub(crate) mod tags;
 
+pub(crate) use actions::{prepare_reply, write_part, NewPart, Thread};
+pub(crate) use render::{author, body_of, contact_refs, load, Loaded};
 pub use render::{plaintext, render_conversation, render_conversations, View};
 
 use axum::extract::State;
@@ -69,6 +72,23 @@ pub fn conversation_not_found() -> ApiError {
     ApiError::with_message(ErrorCode::NotFound, "Resource Not Found")
 }
 
+/// The conversation or ticket `thread` addresses.
+pub(crate) async fn find_thread<C: Conn>(
+    scope: &mut Scope<C>,
+    id: &str,
+    thread: Thread,
+) -> ApiResult<Record> {
+    match thread {
+        Thread::Conversation => find_conversation(scope, id).await,
+        Thread::Ticket => crate::resources::tickets::find_ticket(scope, id).await,
+    }
+}
+
+/// Conversation lists leave tickets out: they are listed and searched as tickets.
+pub(crate) fn not_tickets() -> Vec<Filter> {
+    vec![Filter::Eq("ticket_type_id", Value::Null)]
+}
+
 /// The conversation with this id, or `not_found`.
 pub async fn find_conversation<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Record> {
     scope
@@ -122,7 +142,7 @@ async fn list(
     )?;
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let page = scope
-        .record_page(&CONVERSATIONS, &[], Order::NewestFirst, &request)
+        .record_page(&CONVERSATIONS, &not_tickets(), Order::NewestFirst, &request)
         .await?;
     // List items carry no parts before Unstable.
     let view = view(&ctx, ctx.version == ApiVersion::Unstable, None);
@@ -255,6 +275,15 @@ async fn delete(
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     find_conversation(&mut scope, &id).await?;
+    remove_thread(&mut scope, &id).await?;
+    scope.commit().await?;
+    Ok(axum::Json(
+        json!({"id": id, "object": "conversation", "deleted": true}),
+    ))
+}
+
+/// Deletes a conversation or ticket with its parts (its links go with the row).
+pub(crate) async fn remove_thread(scope: &mut confab_store::WriteScope, id: &str) -> ApiResult<()> {
     for part in scope
         .records(
             &CONVERSATION_PARTS,
@@ -266,11 +295,8 @@ async fn delete(
             .delete_record(&CONVERSATION_PARTS, id_of(&part))
             .await?;
     }
-    scope.delete_record(&CONVERSATIONS, &id).await?;
-    scope.commit().await?;
-    Ok(axum::Json(
-        json!({"id": id, "object": "conversation", "deleted": true}),
-    ))
+    scope.delete_record(&CONVERSATIONS, id).await?;
+    Ok(())
 }
 
 /// The system (not an admin or contact) acts on a conversation: appends a part of

@@ -20,7 +20,7 @@ use crate::resources::contacts::find_contact;
 use crate::state::AppState;
 
 /// The contact `customer` names; an email nobody has becomes a new lead, as Intercom does.
-async fn customer(
+pub(crate) async fn customer(
     scope: &mut confab_store::WriteScope,
     customer: &Map<String, Value>,
     now: i64,
@@ -81,6 +81,7 @@ pub(super) async fn attach(
         author_type: "admin",
         author_id: admin.to_string(),
         assigned: None,
+        ticket_state: None,
     };
     append(scope, &ctx, &conversation, part, Record::new()).await
 }
@@ -117,6 +118,7 @@ pub(super) async fn detach(
         author_type: "admin",
         author_id: admin.to_string(),
         assigned: None,
+        ticket_state: None,
     };
     append(scope, &ctx, &conversation, part, Record::new()).await
 }

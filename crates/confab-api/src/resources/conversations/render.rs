@@ -15,6 +15,7 @@ use confab_store::records::Filter;
 use confab_store::{Conn, Scope};
 use serde_json::{json, Map, Value};
 
+use super::linked::Linked;
 use crate::error::ApiResult;
 use crate::render::{before, versioned, Change};
 
@@ -71,17 +72,18 @@ pub struct View {
     pub plaintext: bool,
 }
 
-/// Everything a page of conversations refers to.
-struct Loaded {
-    parts: HashMap<String, Vec<Record>>,
+/// Everything a page of conversations (or tickets) refers to.
+pub(crate) struct Loaded {
+    pub(crate) parts: HashMap<String, Vec<Record>>,
     contacts: HashMap<String, Vec<Link>>,
     tags: HashMap<String, Vec<Link>>,
     contact_records: HashMap<String, Record>,
     tag_records: HashMap<String, Record>,
     admins: HashMap<String, Admin>,
+    pub(crate) linked: Linked,
 }
 
-async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Loaded> {
+pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Loaded> {
     let ids: Vec<String> = records.iter().map(|r| id_of(r).to_owned()).collect();
     let contacts = scope
         .links_of(CONVERSATION_CONTACT, Side::Left, &ids)
@@ -146,6 +148,7 @@ async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Lo
         .into_iter()
         .map(|a| (a.id.to_string(), a))
         .collect();
+    let linked = Linked::load(scope, &ids).await?;
     Ok(Loaded {
         parts,
         contacts,
@@ -153,6 +156,7 @@ async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Lo
         contact_records,
         tag_records,
         admins,
+        linked,
     })
 }
 
@@ -176,7 +180,12 @@ pub fn plaintext(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn author(loaded: &Loaded, author_type: &str, author_id: &str, version: ApiVersion) -> Value {
+pub(crate) fn author(
+    loaded: &Loaded,
+    author_type: &str,
+    author_id: &str,
+    version: ApiVersion,
+) -> Value {
     let (name, email) = match AuthorKind::of(author_type) {
         AuthorKind::Admin => loaded
             .admins
@@ -206,7 +215,7 @@ fn author(loaded: &Loaded, author_type: &str, author_id: &str, version: ApiVersi
     })
 }
 
-fn body_of(record: &Record, column: &str, view: View) -> Value {
+pub(crate) fn body_of(record: &Record, column: &str, view: View) -> Value {
     match text_of(record, column) {
         Some(body) if view.plaintext => json!(plaintext(body)),
         Some(body) => json!(body),
@@ -295,7 +304,7 @@ fn teammates(events: &[Event<'_>]) -> Value {
 }
 
 /// The conversation's contacts, as references.
-fn contact_refs(loaded: &Loaded, id: &str) -> Value {
+pub(crate) fn contact_refs(loaded: &Loaded, id: &str) -> Value {
     let contacts: Vec<Value> = loaded
         .contacts
         .get(id)
@@ -383,7 +392,7 @@ fn canonical(record: &Record, loaded: &Loaded, view: View) -> Value {
         "custom_attributes": record.get("custom_attributes").filter(|v| v.is_object()).cloned().unwrap_or_else(|| json!({})),
         "sla_applied": Value::Null,
         "statistics": render_statistics(&stats),
-        "linked_objects": {"type": "list", "data": [], "total_count": 0, "has_more": false},
+        "linked_objects": loaded.linked.render(id),
         "ai_agent_participated": false,
         "ai_agent": Value::Null,
     });

@@ -139,7 +139,8 @@ pub(super) async fn search(
         &body,
         ctx.version,
         &timezone,
-        BaseFilter::none(),
+        // Tickets are searched through `POST /tickets/search`.
+        BaseFilter::IsNull("ticket_type_id"),
     )
     .await?;
     let records = scope.records_by_ids(&CONVERSATIONS, &page.items).await?;
