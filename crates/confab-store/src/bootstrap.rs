@@ -100,14 +100,21 @@ pub async fn seed_demo(store: &Store, workspace: &Workspace, now: i64) -> Result
     crate::tags::seed_demo_tags_notes_subscriptions(&mut scope, now).await?;
     crate::dataplane::seed_demo_dataplane(&mut scope, now).await?;
     crate::companies::seed_demo_companies(&mut scope, now).await?;
-    seed_demo_contacts(&mut scope, now).await?;
+    let contacts = seed_demo_contacts(&mut scope, now).await?;
+    let cast = crate::demo_inbox::Cast {
+        owner: owner.id,
+        agent,
+        team,
+        contacts: &contacts,
+    };
+    crate::demo_inbox::seed_demo_inbox(&mut scope, &cast, now).await?;
     scope.commit().await?;
     Ok(true)
 }
 
 /// Demo contacts: two users with external ids (Jane tagged VIP), a lead, and a segment of the
-/// VIPs.
-async fn seed_demo_contacts(scope: &mut WriteScope, now: i64) -> Result<(), StoreError> {
+/// VIPs; answers the contacts' ids (Jane, Sam, Lee).
+async fn seed_demo_contacts(scope: &mut WriteScope, now: i64) -> Result<Vec<String>, StoreError> {
     let contacts = [
         json!({"role": "user", "external_id": "user-1001", "email": "jane@example.com",
                "email_domain": "example.com", "name": "Jane Customer", "signed_up_at": now,
@@ -163,5 +170,5 @@ async fn seed_demo_contacts(scope: &mut WriteScope, now: i64) -> Result<(), Stor
             scope.insert_record(&SEGMENTS, &record, now).await?;
         }
     }
-    Ok(())
+    Ok(ids)
 }

@@ -15,6 +15,7 @@ mod contacts;
 mod counters;
 pub mod data_events;
 pub mod dataplane;
+mod demo_inbox;
 mod error;
 pub mod links;
 pub mod records;

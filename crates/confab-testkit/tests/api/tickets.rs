@@ -759,3 +759,46 @@ async fn an_enqueued_ticket_is_created_by_its_job() {
         .await
         .assert_error(400, "intercom_version_invalid");
 }
+
+#[tokio::test]
+async fn the_demo_inbox_has_ticket_types_conversations_with_history_and_tickets() {
+    let app = TestApp::with_demo().await;
+    let types = app
+        .get("/ticket_types")
+        .version(ApiVersion::V2_14)
+        .send()
+        .await;
+    let categories: Vec<&str> = types.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(categories, ["Customer", "Back-office", "Tracker"]);
+    let list = app.get("/conversations").send().await;
+    assert_eq!(list.body["total_count"], 3);
+    let states: Vec<&str> = list.body["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["snoozed", "open", "closed"]);
+    let closed = &list.body["conversations"][2];
+    let id = closed["id"].as_str().unwrap();
+    let full = app.get(&format!("/conversations/{id}")).send().await;
+    assert_eq!(full.body["conversation_parts"]["total_count"], 4);
+    assert_eq!(full.body["statistics"]["count_assignments"], 1);
+    let tracker = &full.body["linked_objects"]["data"][0];
+    assert_eq!(tracker["category"], "Tracker");
+    let ticket = app
+        .get(&format!("/tickets/{}", tracker["id"].as_str().unwrap()))
+        .version(ApiVersion::V2_14)
+        .send()
+        .await;
+    ticket.assert_status(200);
+    assert_eq!(
+        ticket.body["ticket_attributes"]["_default_title_"],
+        "Login outage"
+    );
+}
