@@ -12,6 +12,7 @@
 //! answering anything but the expected 200), never on a missed target.
 
 mod contacts;
+mod conversations;
 mod load;
 mod machine;
 mod phases;
@@ -175,10 +176,12 @@ fn plans(
     client_rt: &Runtime,
     confab: std::net::SocketAddr,
     tagged_contact: &str,
+    talk: &conversations::Prepared,
 ) -> anyhow::Result<Vec<Plan>> {
     let get = |path: &str| fetch_canned(client_rt, confab, (Method::GET, path), TOKEN, Body::Empty);
     let me = get("/me")?;
     let create_counter = Arc::new(AtomicU64::new(0));
+    let reply_counter = Arc::new(AtomicU64::new(0));
     let mut plans = Vec::new();
     for &endpoint in endpoints {
         let (path, token, body) = match endpoint {
@@ -199,6 +202,16 @@ fn plans(
                 TOKEN,
                 Body::Empty,
             ),
+            Endpoint::ConversationReply => (
+                "/conversations/last/reply".to_owned(),
+                conversations::REPLY_TOKEN,
+                conversations::reply_body(reply_counter.clone(), talk.reply_contacts.clone()),
+            ),
+            Endpoint::ConversationRead => (
+                format!("/conversations/{}", talk.long_conversation),
+                TOKEN,
+                Body::Empty,
+            ),
         };
         let canned = fetch_canned(
             client_rt,
@@ -207,14 +220,15 @@ fn plans(
             token,
             body.clone(),
         )?;
-        // New contacts get new ids and times: check the type, not the bytes.
+        // New contacts and replies change ids and times: check the type, not the bytes.
         let expected = match endpoint {
             Endpoint::ContactCreate => Expect::Contains(r#""type":"contact""#),
+            Endpoint::ConversationReply => Expect::Contains(r#""type":"conversation""#),
             _ => Expect::Exact(canned.body.clone()),
         };
         if !expected.accepts(&canned.body) {
             bail!(
-                "Confab's {} answer is not a contact: {}",
+                "Confab's {} answer is not what it should be: {}",
                 endpoint.label(),
                 String::from_utf8_lossy(&canned.body)
             );
@@ -242,7 +256,18 @@ fn bench(
     let load_before = machine::load_average();
     let (confab, store, workspace) = server_rt.block_on(servers::start_confab(&database.url))?;
     let prepared = server_rt.block_on(contacts::prepare(&store, &workspace))?;
-    let plans = plans(&endpoints, client_rt, confab.addr, &prepared.tagged_contact)?;
+    let owner = server_rt
+        .block_on(async { store.write(&workspace.id).await?.admins().await })?
+        .first()
+        .map_or(1, |a| a.id);
+    let talk = server_rt.block_on(conversations::prepare(&store, &workspace, owner))?;
+    let plans = plans(
+        &endpoints,
+        client_rt,
+        confab.addr,
+        &prepared.tagged_contact,
+        &talk,
+    )?;
     let routes = plans
         .iter()
         .map(|p| CannedRoute {

@@ -11,6 +11,8 @@ pub enum Endpoint {
     ContactCreate,
     ContactRead,
     ContactList,
+    ConversationReply,
+    ConversationRead,
 }
 
 /// `GET /contacts` page size of the list phase.
@@ -18,12 +20,14 @@ pub const LIST_PER_PAGE: usize = 50;
 
 impl Endpoint {
     /// Every endpoint, in the order a round runs them.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Admin,
         Self::Me,
         Self::ContactCreate,
         Self::ContactRead,
         Self::ContactList,
+        Self::ConversationReply,
+        Self::ConversationRead,
     ];
 
     pub fn label(self) -> &'static str {
@@ -33,12 +37,14 @@ impl Endpoint {
             Self::ContactCreate => "POST /contacts",
             Self::ContactRead => "GET /contacts/{id}",
             Self::ContactList => "GET /contacts?per_page=50",
+            Self::ConversationReply => "POST /conversations/last/reply",
+            Self::ConversationRead => "GET /conversations/{id} (100 parts)",
         }
     }
 
     pub fn method(self) -> Method {
         match self {
-            Self::ContactCreate => Method::POST,
+            Self::ContactCreate | Self::ConversationReply => Method::POST,
             _ => Method::GET,
         }
     }
@@ -50,6 +56,8 @@ impl Endpoint {
             Self::Me => "/me",
             Self::ContactCreate | Self::ContactList => "/contacts",
             Self::ContactRead => "/contacts/{id}",
+            Self::ConversationReply => "/conversations/{id}/reply",
+            Self::ConversationRead => "/conversations/{id}",
         }
     }
 }
@@ -71,6 +79,12 @@ pub enum PhaseSet {
     ContactRead,
     /// `GET /contacts?per_page=50`.
     ContactList,
+    /// Both conversation endpoints.
+    Conversations,
+    /// `POST /conversations/last/reply` (a contact's comment).
+    ConversationReply,
+    /// `GET /conversations/{id}` with 100 parts.
+    ConversationRead,
 }
 
 impl PhaseSet {
@@ -87,6 +101,9 @@ impl PhaseSet {
             Self::ContactCreate => &[Endpoint::ContactCreate],
             Self::ContactRead => &[Endpoint::ContactRead],
             Self::ContactList => &[Endpoint::ContactList],
+            Self::Conversations => &[Endpoint::ConversationReply, Endpoint::ConversationRead],
+            Self::ConversationReply => &[Endpoint::ConversationReply],
+            Self::ConversationRead => &[Endpoint::ConversationRead],
         }
     }
 }

@@ -16,6 +16,9 @@ const TARGET_ADMIN_RATIO: f64 = 0.5;
 const TARGET_CREATES: f64 = 5_000.0;
 /// Contact reads/s Confab should reach on SQLite (issue 3).
 const TARGET_READS: f64 = 15_000.0;
+/// Issue 4's targets on SQLite: conversation replies/s and 100-part retrievals/s.
+const TARGET_REPLIES: f64 = 3_000.0;
+const TARGET_RETRIEVALS: f64 = 5_000.0;
 
 /// How the machine's cores are shared.
 pub struct Threads {
@@ -142,6 +145,16 @@ fn target(endpoint: Endpoint, confab: f64, ratio: f64) -> Option<String> {
             "{}: {confab:.0} pages/s = {:.0} contacts rendered/s.",
             endpoint.label(),
             confab * LIST_PER_PAGE as f64
+        )),
+        Endpoint::ConversationReply => Some(format!(
+            "Target {} (SQLite): >= {TARGET_REPLIES:.0} replies/s: {confab:.0}/s, {}.",
+            endpoint.label(),
+            verdict(confab >= TARGET_REPLIES)
+        )),
+        Endpoint::ConversationRead => Some(format!(
+            "Target {} (SQLite): >= {TARGET_RETRIEVALS:.0} retrievals/s: {confab:.0}/s, {}.",
+            endpoint.label(),
+            verdict(confab >= TARGET_RETRIEVALS)
         )),
         Endpoint::Me => None,
     }
