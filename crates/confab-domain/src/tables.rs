@@ -261,6 +261,10 @@ pub const CONVERSATIONS: Table = Table {
         json("source_attachments"),
         json("custom_attributes"),
         text("company_id"),
+        // An admin's message whose contact has not replied yet: hidden from every reader but
+        // the contact's reply (decision 0022).
+        flag("awaiting_reply"),
+        text("message_template"),
     ],
     links: &[
         (CONVERSATION_CONTACT, Side::Left),

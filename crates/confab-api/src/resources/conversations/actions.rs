@@ -26,7 +26,8 @@ pub(super) struct NewPart<'a> {
     pub(super) body: Option<String>,
     pub(super) author_type: &'a str,
     pub(super) author_id: String,
-    pub(super) assigned: Option<(&'a str, String)>,
+    /// To whom the part assigns the conversation: a kind and an id (none for `nobody_admin`).
+    pub(super) assigned: Option<(&'a str, Option<String>)>,
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
@@ -118,22 +119,32 @@ pub(super) async fn append(
 }
 
 /// The conversation a reply addresses: by id, or `last` — the contact's latest conversation
-/// for a contact reply, the workspace's latest for an admin's.
+/// for a contact reply, the workspace's latest for an admin's. A contact also reaches the
+/// admin messages sent to them that nobody sees yet: their reply is what opens them.
 async fn addressed(
     scope: &mut WriteScope,
     id: &str,
     contact: Option<&Record>,
 ) -> ApiResult<Record> {
-    if id != "last" {
-        return find_conversation(scope, id).await;
-    }
     let filters = match contact {
         Some(contact) => vec![Filter::HasLink {
             relation: CONVERSATION_CONTACT,
             right_id: id_of(contact).to_owned(),
         }],
-        None => Vec::new(),
+        None => vec![super::shown()],
     };
+    if id != "last" {
+        if contact.is_none() {
+            return find_conversation(scope, id).await;
+        }
+        let mut filters = filters;
+        filters.push(Filter::Eq("id", json!(id)));
+        let theirs = scope.record_where(&CONVERSATIONS, &filters).await?;
+        return match theirs {
+            Some(conversation) => Ok(conversation),
+            None => find_conversation(scope, id).await,
+        };
+    }
     let request = confab_domain::paging::CursorRequest {
         per_page: 1,
         after: None,
@@ -202,6 +213,10 @@ pub(super) async fn reply(
     let conversation = addressed(&mut scope, &id, Some(&contact)).await?;
     let now = ctx.now();
     let mut changes = Record::new();
+    if super::awaiting_reply(&conversation) {
+        // The contact answers an admin's message: from now on it is a conversation.
+        changes.insert("awaiting_reply".into(), json!(false));
+    }
     // A contact writing reopens a closed or snoozed conversation and is now waiting.
     if text_of(&conversation, "state") != Some(state::OPEN) {
         changes.insert("state".into(), json!(state::OPEN));
@@ -322,7 +337,7 @@ pub(super) async fn manage(
             changes.insert(column.into(), json!(who));
             assigned = Some((
                 if kind == "team" { "team" } else { "admin" },
-                who.map_or_else(|| "0".to_owned(), |id| id.to_string()),
+                Some(who.map_or_else(|| "0".to_owned(), |id| id.to_string())),
             ));
             part_type::ASSIGNMENT
         }

@@ -139,7 +139,8 @@ pub(super) async fn search(
         &body,
         ctx.version,
         &timezone,
-        BaseFilter::none(),
+        // Unanswered messages are not conversations yet (decision 0022).
+        BaseFilter::IntEq("awaiting_reply", 0),
     )
     .await?;
     let records = scope.records_by_ids(&CONVERSATIONS, &page.items).await?;
