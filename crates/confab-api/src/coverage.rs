@@ -59,16 +59,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
         "issue 4 (conversations, messages, tickets)",
     ),
     (
-        "GET",
-        "/conversations/{}/handling_events",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/conversations/{}/run_assignment_rules",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
         "POST",
         "/custom_channel_events/notify_attribute_collected",
         "not yet filed: Custom Channel Events",
@@ -203,16 +193,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/macros", "not yet filed: Macros"),
     ("GET", "/macros/{}", "not yet filed: Macros"),
-    (
-        "POST",
-        "/messages",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "GET",
-        "/messages/status",
-        "issue 4 (conversations, messages, tickets)",
-    ),
     ("GET", "/news/news_items", "not yet filed: News"),
     ("POST", "/news/news_items", "not yet filed: News"),
     ("DELETE", "/news/news_items/{}", "not yet filed: News"),
