@@ -273,7 +273,7 @@ fn available_in(
                     .get::<Ctx>()
                     .is_some_and(|ctx| has(ctx.version));
                 if available {
-                next.run(request).await
+                    next.run(request).await
                 } else {
                     ApiError::new(ErrorCode::IntercomVersionInvalid).into_response()
                 }

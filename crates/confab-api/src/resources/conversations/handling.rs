@@ -26,7 +26,10 @@ pub(super) async fn list(
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let conversation = find_conversation(&mut scope, &id).await?;
     let parts = scope
-        .records(&CONVERSATION_PARTS, &[Filter::Eq("conversation_id", json!(id))])
+        .records(
+            &CONVERSATION_PARTS,
+            &[Filter::Eq("conversation_id", json!(id))],
+        )
         .await?;
     let steps: Vec<Step<'_>> = parts
         .iter()

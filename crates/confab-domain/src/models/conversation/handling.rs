@@ -119,7 +119,11 @@ fn resumed(admin: &str, at: Timestamp) -> HandlingEvent {
 mod tests {
     use super::*;
 
-    fn step<'a>(part_type: &'a str, assigned: Option<(&'a str, Option<&'a str>)>, at: i64) -> Step<'a> {
+    fn step<'a>(
+        part_type: &'a str,
+        assigned: Option<(&'a str, Option<&'a str>)>,
+        at: i64,
+    ) -> Step<'a> {
         Step {
             part_type,
             author: AuthorKind::Admin,
@@ -146,7 +150,11 @@ mod tests {
             step(part_type::ASSIGNMENT, Some(("admin", Some("8"))), 50),
             step(part_type::SNOOZED, None, 60),
             step(part_type::TIMER_UNSNOOZE, None, 70),
-            step(part_type::DEFAULT_ASSIGNMENT, Some(("nobody_admin", None)), 80),
+            step(
+                part_type::DEFAULT_ASSIGNMENT,
+                Some(("nobody_admin", None)),
+                80,
+            ),
         ];
         let events = handling_events(0, None, &steps);
         assert_eq!(
@@ -186,7 +194,10 @@ mod tests {
 
     #[test]
     fn closing_an_unassigned_conversation_is_no_event() {
-        let steps = [step(part_type::CLOSE, None, 20), step(part_type::OPEN, None, 30)];
+        let steps = [
+            step(part_type::CLOSE, None, 20),
+            step(part_type::OPEN, None, 30),
+        ];
         assert!(handling_events(0, None, &steps).is_empty());
     }
 }
