@@ -42,7 +42,7 @@ pub struct HandlingEvent {
 }
 
 /// Who handles the conversation in a state, if anyone.
-fn handler<'a>(open: bool, assignee: Option<&'a str>) -> Option<&'a str> {
+fn handler(open: bool, assignee: Option<&str>) -> Option<&str> {
     assignee.filter(|_| open)
 }
 
