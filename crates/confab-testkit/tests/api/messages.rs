@@ -463,3 +463,33 @@ async fn unstable_sends_sms_and_whatsapp_and_reports_whatsapp_status() {
         .await
         .assert_error(400, "intercom_version_invalid");
 }
+
+#[tokio::test]
+async fn only_its_contact_can_reply_by_the_id_the_message_gave() {
+    let app = TestApp::new().await;
+    let v = ApiVersion::V2_11;
+    let c = contact(&app, json!({"email": "r1@x.com"})).await;
+    let other = contact(&app, json!({"email": "r2@x.com"})).await;
+    let mut body = in_app(&c);
+    body["subject"] = json!("Quick question");
+    let message = send(&app, v, body).await;
+    assert_eq!(message["subject"], "Quick question");
+    let id = message["conversation_id"].as_str().unwrap();
+    let by = |who: &str| json!({"type": "user", "intercom_user_id": who, "message_type": "comment", "body": "hi"});
+    app.post(&format!("/conversations/{id}/reply"))
+        .json(&by(&other))
+        .version(v)
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    let res = app
+        .post(&format!("/conversations/{id}/reply"))
+        .json(&by(&c))
+        .version(v)
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(res.body["id"], id);
+    assert_eq!(res.body["source"]["subject"], "Quick question");
+    assert_eq!(listed(&app, v).await, 1);
+}
