@@ -54,16 +54,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/calls/{}/recording", "not yet filed: Calls"),
     ("GET", "/calls/{}/transcript", "not yet filed: Calls"),
     (
-        "GET",
-        "/conversations/{}/handling_events",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "POST",
-        "/conversations/{}/run_assignment_rules",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
         "POST",
         "/custom_channel_events/notify_attribute_collected",
         "not yet filed: Custom Channel Events",
@@ -193,16 +183,6 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("PUT", "/ip_allowlist", "not yet filed: IP Allowlist"),
     ("GET", "/macros", "not yet filed: Macros"),
     ("GET", "/macros/{}", "not yet filed: Macros"),
-    (
-        "POST",
-        "/messages",
-        "issue 4 (conversations, messages, tickets)",
-    ),
-    (
-        "GET",
-        "/messages/status",
-        "issue 4 (conversations, messages, tickets)",
-    ),
     ("GET", "/news/news_items", "not yet filed: News"),
     ("POST", "/news/news_items", "not yet filed: News"),
     ("DELETE", "/news/news_items/{}", "not yet filed: News"),

@@ -251,16 +251,32 @@ pub async fn authenticate(
 /// Makes an operation answer 400 `intercom_version_invalid` in versions before `first`, as
 /// Intercom answers for operations a version does not have.
 pub fn since(first: ApiVersion, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    available_in(route, move |version| version >= first)
+}
+
+/// Makes an operation answer 400 `intercom_version_invalid` in versions after `last` (an
+/// operation later versions removed).
+pub fn until(last: ApiVersion, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    available_in(route, move |version| version <= last)
+}
+
+fn available_in(
+    route: MethodRouter<AppState>,
+    has: impl Fn(ApiVersion) -> bool + Clone + Send + Sync + 'static,
+) -> MethodRouter<AppState> {
     route.route_layer(axum::middleware::from_fn(
-        move |request: Request, next: Next| async move {
-            let available = request
-                .extensions()
-                .get::<Ctx>()
-                .is_some_and(|ctx| ctx.version >= first);
-            if available {
-                next.run(request).await
-            } else {
-                ApiError::new(ErrorCode::IntercomVersionInvalid).into_response()
+        move |request: Request, next: Next| {
+            let has = has.clone();
+            async move {
+                let available = request
+                    .extensions()
+                    .get::<Ctx>()
+                    .is_some_and(|ctx| has(ctx.version));
+                if available {
+                    next.run(request).await
+                } else {
+                    ApiError::new(ErrorCode::IntercomVersionInvalid).into_response()
+                }
             }
         },
     ))

@@ -19,6 +19,8 @@ pub enum ErrorCode {
     /// `parameter_invalid` answered with 422, as Intercom does for a request it understood but
     /// cannot carry out (removing a conversation's last contact).
     ParameterUnprocessable,
+    /// `parameter_not_found` answered with 422: a message to send by email without a subject.
+    ParameterMissingUnprocessable,
     NotFound,
     AdminNotFound,
     TeamNotFound,
@@ -66,6 +68,7 @@ impl ErrorCode {
             C::ParameterNotFound => (400, "parameter_not_found", "Parameter not found"),
             C::ParameterMismatch => (400, "parameter_mismatch", "Parameter mismatch"),
             C::ParameterUnprocessable => (422, "parameter_invalid", "Parameter invalid"),
+            C::ParameterMissingUnprocessable => (422, "parameter_not_found", "Parameter not found"),
             C::NotFound => (404, "not_found", "Resource Not Found"),
             C::AdminNotFound => (404, "admin_not_found", "Admin not found"),
             C::TeamNotFound => (404, "team_not_found", "Team not found"),

@@ -266,6 +266,10 @@ pub const CONVERSATIONS: Table = Table {
         int("ticket_state_id"),
         json("ticket_attributes"),
         flag("is_shared"),
+        // An admin's message whose contact has not replied yet: hidden from every reader but
+        // the contact's reply (decision 0022).
+        flag("awaiting_reply"),
+        text("message_template"),
     ],
     links: &[
         (CONVERSATION_CONTACT, Side::Left),

@@ -9,6 +9,7 @@ pub mod custom_objects;
 pub mod data_attributes;
 pub mod data_events;
 mod event_input;
+pub mod messages;
 pub mod notes;
 pub mod segments;
 pub mod subjects;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(companies::routes())
         .merge(contacts::routes())
         .merge(conversations::routes())
+        .merge(messages::routes())
         .merge(tags::routes())
         .merge(notes::routes())
         .merge(subscription_types::routes())

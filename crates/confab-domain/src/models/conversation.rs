@@ -1,6 +1,8 @@
 //! Conversations: their states, the kinds of parts, and the statistics Intercom reports —
 //! computed from the parts every time, never stored, so they cannot drift from the history.
 
+pub mod handling;
+
 use crate::clock::Timestamp;
 
 /// `open`, `closed` or `snoozed`.
@@ -19,6 +21,10 @@ pub mod part_type {
     pub const CLOSE: &str = "close";
     pub const OPEN: &str = "open";
     pub const SNOOZED: &str = "snoozed";
+    /// The workspace's assignment rules ran and found no rule (the default: nobody).
+    pub const DEFAULT_ASSIGNMENT: &str = "default_assignment";
+    /// A snoozed conversation woke up by itself.
+    pub const TIMER_UNSNOOZE: &str = "timer_unsnooze";
 }
 
 /// Who wrote a part or the opening message.

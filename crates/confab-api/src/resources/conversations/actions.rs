@@ -26,7 +26,8 @@ pub(crate) struct NewPart<'a> {
     pub(crate) body: Option<String>,
     pub(crate) author_type: &'a str,
     pub(crate) author_id: String,
-    pub(crate) assigned: Option<(&'a str, String)>,
+    /// To whom the part assigns the conversation: a kind and an id (none for `nobody_admin`).
+    pub(crate) assigned: Option<(&'a str, Option<String>)>,
     /// For tickets: the state category the part moves the ticket from, and to.
     pub(crate) ticket_state: Option<(&'a str, &'a str)>,
 }
@@ -145,7 +146,9 @@ pub(crate) enum Thread {
 }
 
 /// The thread a reply addresses: by id, or (conversations only) `last` — the contact's latest
-/// conversation for a contact reply, the workspace's latest for an admin's.
+/// conversation for a contact reply, the workspace's latest for an admin's. A contact also
+/// reaches the admin messages sent to them that nobody sees yet: their reply is what opens
+/// them.
 async fn addressed(
     scope: &mut WriteScope,
     id: &str,
@@ -157,16 +160,26 @@ async fn addressed(
             .await
             .map_err(|_| super::conversation_not_found());
     }
-    if id != "last" {
-        return find_conversation(scope, id).await;
-    }
-    let mut filters = super::not_tickets();
-    if let Some(contact) = contact {
-        filters.push(Filter::HasLink {
+    let mut filters = match contact {
+        Some(contact) => vec![Filter::HasLink {
             relation: CONVERSATION_CONTACT,
             right_id: id_of(contact).to_owned(),
-        });
+        }],
+        None => vec![super::shown()],
+    };
+    if id != "last" {
+        if contact.is_none() {
+            return find_conversation(scope, id).await;
+        }
+        filters.push(Filter::Eq("id", json!(id)));
+        let theirs = scope.record_where(&CONVERSATIONS, &filters).await?;
+        return match theirs {
+            Some(conversation) => Ok(conversation),
+            None => find_conversation(scope, id).await,
+        };
     }
+    // `last` is a conversation, never a ticket.
+    filters.push(Filter::Eq("ticket_type_id", Value::Null));
     let request = confab_domain::paging::CursorRequest {
         per_page: 1,
         after: None,
@@ -246,6 +259,10 @@ pub(crate) async fn prepare_reply<'a>(
     let conversation = addressed(scope, id, Some(&contact), thread).await?;
     let now = ctx.now();
     let mut changes = Record::new();
+    if super::awaiting_reply(&conversation) {
+        // The contact answers an admin's message: from now on it is a conversation.
+        changes.insert("awaiting_reply".into(), json!(false));
+    }
     // A contact writing reopens a closed or snoozed conversation and is now waiting.
     if text_of(&conversation, "state") != Some(state::OPEN) {
         changes.insert("state".into(), json!(state::OPEN));
@@ -384,7 +401,7 @@ pub(super) async fn manage(
             changes.insert(column.into(), json!(who));
             assigned = Some((
                 if kind == "team" { "team" } else { "admin" },
-                who.map_or_else(|| "0".to_owned(), |id| id.to_string()),
+                Some(who.map_or_else(|| "0".to_owned(), |id| id.to_string())),
             ));
             part_type::ASSIGNMENT
         }

@@ -3,6 +3,8 @@
 //! and `waiting_since` change with it, and statistics are computed from the parts.
 
 mod actions;
+mod assignment_rules;
+mod handling;
 mod linked;
 pub(crate) mod participants;
 mod redact;
@@ -21,7 +23,7 @@ use axum::Router;
 use confab_domain::models::conversation::state;
 use confab_domain::models::DataModel;
 use confab_domain::record::relation::CONVERSATION_CONTACT;
-use confab_domain::record::{id_of, text_of, Record};
+use confab_domain::record::{flag_of, id_of, text_of, Record};
 use confab_domain::tables::{CONTACTS, CONVERSATIONS, CONVERSATION_PARTS};
 use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::records::{Filter, Order};
@@ -32,7 +34,7 @@ use serde_json::{json, Map, Value};
 use crate::custom_attributes::merge_checked;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
-use crate::gate::{since, Ctx};
+use crate::gate::{since, until, Ctx};
 use crate::input::{field, object_field, record_from_body, required_str, Kind, TEXT};
 use crate::paging::{cursor_pages, cursor_request, PageSize};
 use crate::state::AppState;
@@ -54,6 +56,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/conversations/{id}/customers/{contact_id}",
             axum::routing::delete(participants::detach),
+        )
+        .route(
+            "/conversations/{id}/run_assignment_rules",
+            until(ApiVersion::V2_11, post(assignment_rules::run)),
+        )
+        .route(
+            "/conversations/{id}/handling_events",
+            since(ApiVersion::Unstable, get(handling::list)),
         )
         .route("/conversations/{id}/tags", post(tags::tag))
         .route(
@@ -84,16 +94,29 @@ pub(crate) async fn find_thread<C: Conn>(
     }
 }
 
-/// Conversation lists leave tickets out: they are listed and searched as tickets.
-pub(crate) fn not_tickets() -> Vec<Filter> {
-    vec![Filter::Eq("ticket_type_id", Value::Null)]
+/// What conversation lists show: no tickets (they are listed and searched as tickets) and
+/// no unanswered messages.
+pub(crate) fn listed() -> Vec<Filter> {
+    vec![Filter::Eq("ticket_type_id", Value::Null), shown()]
 }
 
-/// The conversation with this id, or `not_found`.
+/// Whether this is an admin's message its contact has not answered: such a conversation
+/// is not shown to anyone yet (decision 0022).
+pub fn awaiting_reply(record: &Record) -> bool {
+    flag_of(record, "awaiting_reply")
+}
+
+/// The filter that keeps unanswered messages out of lists.
+pub fn shown() -> Filter {
+    Filter::Eq("awaiting_reply", Value::from(false))
+}
+
+/// The conversation with this id, or `not_found` (also for a message not yet answered).
 pub async fn find_conversation<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Record> {
     scope
         .record(&CONVERSATIONS, id)
         .await?
+        .filter(|c| !awaiting_reply(c))
         .ok_or_else(conversation_not_found)
 }
 
@@ -142,7 +165,7 @@ async fn list(
     )?;
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let page = scope
-        .record_page(&CONVERSATIONS, &not_tickets(), Order::NewestFirst, &request)
+        .record_page(&CONVERSATIONS, &listed(), Order::NewestFirst, &request)
         .await?;
     // List items carry no parts before Unstable.
     let view = view(&ctx, ctx.version == ApiVersion::Unstable, None);
@@ -156,7 +179,7 @@ async fn list(
 }
 
 /// `POST /conversations`: a contact starts a conversation; the answer is the message.
-async fn create(
+pub(crate) async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Map<String, Value>>,
@@ -340,6 +363,7 @@ pub async fn close_conversations_of(
                     right_id: contact_id.to_owned(),
                 },
                 Filter::NotEq("state", json!(state::CLOSED)),
+                shown(),
             ],
         )
         .await?;

@@ -44,6 +44,7 @@ pub(super) async fn redact(
     let conversation = scope
         .record(&CONVERSATIONS, &conversation_id)
         .await?
+        .filter(|c| !super::awaiting_reply(c))
         .ok_or_else(not_found)?;
     let mut change = Record::new();
     match kind.as_str() {

@@ -225,8 +225,8 @@ pub(crate) fn body_of(record: &Record, column: &str, view: View) -> Value {
 
 fn render_part(part: &Record, loaded: &Loaded, view: View) -> Value {
     let assigned_to = match (text_of(part, "assigned_type"), text_of(part, "assigned_id")) {
-        (Some(kind), Some(id)) => json!({"type": kind, "id": id}),
-        _ => Value::Null,
+        (Some(kind), id) => json!({"type": kind, "id": id}),
+        (None, _) => Value::Null,
     };
     json!({
         "type": "conversation_part",
@@ -397,10 +397,11 @@ fn canonical(record: &Record, loaded: &Loaded, view: View) -> Value {
         "ai_agent": Value::Null,
     });
     if let Some(obj) = c.as_object_mut() {
-        if contact_started {
+        // The contact's opening message, or their first reply to an admin's message.
+        if let Some(first) = stats.first_contact_reply_at {
             obj.insert(
                 "first_contact_reply".into(),
-                json!({"created_at": created_at, "type": "conversation", "url": Value::Null}),
+                json!({"created_at": first, "type": "conversation", "url": Value::Null}),
             );
         }
         if view.with_parts {

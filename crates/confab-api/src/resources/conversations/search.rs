@@ -139,8 +139,12 @@ pub(super) async fn search(
         &body,
         ctx.version,
         &timezone,
-        // Tickets are searched through `POST /tickets/search`.
-        BaseFilter::IsNull("ticket_type_id"),
+        // Tickets are searched through `POST /tickets/search`; unanswered messages are not
+        // conversations yet (decision 0022).
+        BaseFilter::All(vec![
+            BaseFilter::IsNull("ticket_type_id"),
+            BaseFilter::IntEq("awaiting_reply", 0),
+        ]),
     )
     .await?;
     let records = scope.records_by_ids(&CONVERSATIONS, &page.items).await?;

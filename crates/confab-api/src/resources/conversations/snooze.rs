@@ -2,6 +2,7 @@
 //! reopen with a `timer_unsnooze` part. [`wake_due`] is run by a ticker in `confab serve`
 //! and whenever the control plane moves a workspace's clock, so tests can drive it.
 
+use confab_domain::models::conversation::part_type::TIMER_UNSNOOZE;
 use confab_domain::models::conversation::state;
 use confab_domain::models::WorkspaceId;
 use confab_domain::record::{id_of, int_of, Record};
@@ -9,9 +10,6 @@ use confab_domain::tables::CONVERSATIONS;
 use confab_store::records::Filter;
 use confab_store::{Store, StoreError};
 use serde_json::{json, Value};
-
-/// The part a conversation gets when its snooze runs out.
-pub const TIMER_UNSNOOZE: &str = "timer_unsnooze";
 
 /// Reopens the workspace's snoozed conversations whose time has come by `now`; answers how
 /// many woke.

@@ -200,7 +200,7 @@ async fn assign(
         json!(assignee.parse::<i64>().ok().filter(|n| *n != 0)),
     );
     let mut part = event(part_type::ASSIGNMENT, author);
-    part.assigned = Some((kind, assignee.to_owned()));
+    part.assigned = Some((kind, Some(assignee.to_owned())));
     write_part(scope, id, part, change, now).await?;
     Ok(())
 }
