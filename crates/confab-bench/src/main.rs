@@ -245,6 +245,42 @@ fn plans(
     Ok(plans)
 }
 
+/// The data the phases read and write, made through the store before the load starts.
+async fn prepare(
+    store: &confab_store::Store,
+    workspace: &confab_domain::models::Workspace,
+) -> anyhow::Result<(contacts::Prepared, conversations::Prepared)> {
+    let prepared = contacts::prepare(store, workspace).await?;
+    let owner = store
+        .write(&workspace.id)
+        .await?
+        .admins()
+        .await?
+        .first()
+        .map_or(1, |a| a.id);
+    let talk = conversations::prepare(store, workspace, owner).await?;
+    Ok((prepared, talk))
+}
+
+/// Says on stderr what the run will measure.
+fn announce(plans: &[Plan], args: &Args) {
+    for plan in plans {
+        eprintln!(
+            "{}: {} {} bytes",
+            plan.endpoint.label(),
+            plan.path,
+            plan.canned.body.len()
+        );
+    }
+    eprintln!(
+        "{} round(s) of {} phases, {} s warm-up + {} s each",
+        args.rounds,
+        plans.len() * 2,
+        args.warmup,
+        args.duration
+    );
+}
+
 fn bench(
     args: &Args,
     server_rt: &Runtime,
@@ -255,12 +291,7 @@ fn bench(
     let endpoints = phases::selected(&args.phases);
     let load_before = machine::load_average();
     let (confab, store, workspace) = server_rt.block_on(servers::start_confab(&database.url))?;
-    let prepared = server_rt.block_on(contacts::prepare(&store, &workspace))?;
-    let owner = server_rt
-        .block_on(async { store.write(&workspace.id).await?.admins().await })?
-        .first()
-        .map_or(1, |a| a.id);
-    let talk = server_rt.block_on(conversations::prepare(&store, &workspace, owner))?;
+    let (prepared, talk) = server_rt.block_on(prepare(&store, &workspace))?;
     let plans = plans(
         &endpoints,
         client_rt,
@@ -277,21 +308,7 @@ fn bench(
         })
         .collect();
     let baseline = server_rt.block_on(servers::start_baseline(routes))?;
-    for plan in &plans {
-        eprintln!(
-            "{}: {} {} bytes",
-            plan.endpoint.label(),
-            plan.path,
-            plan.canned.body.len()
-        );
-    }
-    eprintln!(
-        "{} round(s) of {} phases, {} s warm-up + {} s each",
-        args.rounds,
-        plans.len() * 2,
-        args.warmup,
-        args.duration
-    );
+    announce(&plans, args);
 
     let mut measured: Vec<Measured> = plans
         .iter()

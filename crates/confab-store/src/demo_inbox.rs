@@ -129,6 +129,13 @@ pub(crate) async fn seed_demo_inbox(
     let [jane, sam, lee] = cast.contacts else {
         return Ok(());
     };
+    let (bug, tracker) = demo_ticket_types(scope, now).await?;
+    let login = demo_conversations(scope, cast, [jane, sam, lee], now).await?;
+    demo_tickets(scope, cast, jane, [bug, tracker], &login, now).await
+}
+
+/// The three ticket types; answers the bug report's and the tracker's ids.
+async fn demo_ticket_types(scope: &mut WriteScope, now: i64) -> Result<(i64, i64), StoreError> {
     let bug = ticket_type(scope, "Bug report", category::CUSTOMER, "\u{1f41e}", now).await?;
     ticket_type(
         scope,
@@ -151,7 +158,16 @@ pub(crate) async fn seed_demo_inbox(
     scope
         .insert_record(&TICKET_TYPE_ATTRIBUTES, &severity, now)
         .await?;
+    Ok((bug, tracker))
+}
 
+/// The three conversations; answers the id of Jane's (closed) login conversation.
+async fn demo_conversations(
+    scope: &mut WriteScope,
+    cast: &Cast<'_>,
+    [jane, sam, lee]: [&String; 3],
+    now: i64,
+) -> Result<String, StoreError> {
     let (owner, agent) = (cast.owner.to_string(), cast.agent.to_string());
     let login = conversation(
         scope,
@@ -234,7 +250,18 @@ pub(crate) async fn seed_demo_inbox(
         now,
     )
     .await?;
+    Ok(login)
+}
 
+/// Jane's bug report, and the tracker linked to her login conversation.
+async fn demo_tickets(
+    scope: &mut WriteScope,
+    cast: &Cast<'_>,
+    jane: &str,
+    [bug, tracker]: [i64; 2],
+    login: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     let states = scope
         .records(&TICKET_STATES, &[Filter::Eq("archived", json!(false))])
         .await?;
@@ -259,7 +286,7 @@ pub(crate) async fn seed_demo_inbox(
             "Logins failed for some users this morning.",
             "submitted",
             json!({"_default_title_": "Login outage", "_default_description_": "Logins failed for some users this morning."}),
-            Some(login.clone()),
+            Some(login.to_owned()),
         ),
     ] {
         let number = scope.next_in_sequence("ticket_number").await?;
