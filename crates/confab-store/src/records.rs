@@ -21,6 +21,8 @@ pub enum Filter {
     NotEq(&'static str, Value),
     /// `column IN (values…)`; an empty list matches nothing.
     In(&'static str, Vec<Value>),
+    /// `column > value` for an integer column (NULLs excluded).
+    Greater(&'static str, i64),
     /// At least one of these (none: nothing matches).
     AnyOf(Vec<Filter>),
     /// Every one of these.
@@ -144,6 +146,10 @@ fn push_condition(sql: &mut Sql, table: &Table, filter: &Filter) -> Result<(), S
                 sql.push(name)
                     .push(" <> ")
                     .arg(Arg::for_column(column, value)?);
+            }
+            Filter::Greater(name, value) => {
+                column_of(table, name)?;
+                sql.push(name).push(" > ").int_arg(*value);
             }
             Filter::In(_, values) if values.is_empty() => {
                 sql.push("1 = 0");
