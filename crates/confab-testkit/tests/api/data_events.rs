@@ -351,7 +351,11 @@ async fn only_events_less_than_90_days_old_are_listed_but_summaries_count_them_a
             .send()
             .await;
         res.assert_status(200);
-        let key = if v == ApiVersion::V2_11 { "name" } else { "event_name" };
+        let key = if v == ApiVersion::V2_11 {
+            "name"
+        } else {
+            "event_name"
+        };
         let mut listed = names(&res.body, key);
         listed.sort();
         assert_eq!(listed, ["edge", "recent"], "{v}");
@@ -369,5 +373,8 @@ async fn only_events_less_than_90_days_old_are_listed_but_summaries_count_them_a
         .send()
         .await
         .assert_status(200);
-    assert_eq!(names(&events(&app, "user_id=u-1").await, "event_name"), ["recent"]);
+    assert_eq!(
+        names(&events(&app, "user_id=u-1").await, "event_name"),
+        ["recent"]
+    );
 }
