@@ -238,6 +238,46 @@ impl<C: Conn> Scope<C> {
         rows.iter().map(|row| record_from_row(table, row)).collect()
     }
 
+    /// For each of `groups`, its newest `limit` records (by insertion) whose `column` is that
+    /// group and that match the filters; newest first within a group. One query for a page
+    /// of parents, however many records each has.
+    pub async fn newest_per_group(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+        column: &'static str,
+        groups: &[String],
+        limit: i64,
+    ) -> Result<Vec<Record>, StoreError> {
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        column_of(table, column)?;
+        let (ws, conn) = self.parts();
+        let mut sql = Sql::new(format!(
+            "SELECT * FROM (SELECT {}, ROW_NUMBER() OVER (PARTITION BY {column} \
+             ORDER BY seq DESC) AS group_rank FROM {} WHERE workspace_id = ",
+            select_list(table),
+            table.name
+        ));
+        sql.text_arg(ws);
+        push_filters(&mut sql, table, filters)?;
+        sql.push(" AND ");
+        push_condition(
+            &mut sql,
+            table,
+            &Filter::In(
+                column,
+                groups.iter().map(|g| Value::from(g.as_str())).collect(),
+            ),
+        )?;
+        sql.push(") ranked WHERE group_rank <= ")
+            .int_arg(limit)
+            .push(" ORDER BY seq DESC");
+        let rows = sql.query().fetch_all(&mut *conn).await?;
+        rows.iter().map(|row| record_from_row(table, row)).collect()
+    }
+
     /// The records with these ids, in the order of `ids` (unknown ids are skipped).
     pub async fn records_by_ids(
         &mut self,

@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::error::ApiResult;
 use crate::gate::Ctx;
 use crate::render::{before, versioned, Change};
+use crate::resources::notes::newest_company_notes;
 use crate::resources::segments::membership::{memberships, Held};
 use crate::resources::segments::render as render_segment;
 
@@ -53,6 +54,8 @@ pub struct Related<'a> {
     pub tags: Vec<Value>,
     /// The segments of companies it is in, rendered, oldest first.
     pub segments: Vec<Value>,
+    /// Its newest notes, rendered, in the versions that embed them (Unstable).
+    pub notes: Option<Vec<Value>>,
 }
 
 /// The canonical (newest) company.
@@ -95,6 +98,12 @@ fn canonical(record: &Record, related: Related<'_>) -> Value {
         "segments".into(),
         json!({ "type": "segment.list", "segments": related.segments }),
     );
+    if let Some(notes) = related.notes {
+        company.insert(
+            "notes".into(),
+            json!({ "type": "note.list", "notes": notes }),
+        );
+    }
     company.insert(
         "plan".into(),
         match text_of(record, "plan") {
@@ -118,7 +127,7 @@ pub fn render_company(record: &Record, related: Related<'_>, version: ApiVersion
 }
 
 /// Renders a page of companies: user counts in one query, tag links in one, tag names in one,
-/// and one per segment of companies for their memberships.
+/// one per segment of companies for their memberships, and in Unstable two for their notes.
 pub async fn render_companies<C: Conn>(
     scope: &mut Scope<C>,
     records: &[Record],
@@ -147,6 +156,11 @@ pub async fn render_companies<C: Conn>(
         })
         .collect();
     let segments = memberships(scope, Held::Companies, &ids, ctx).await?;
+    let mut notes = if ctx.version == ApiVersion::Unstable {
+        Some(newest_company_notes(scope, &ids, ctx.version).await?)
+    } else {
+        None
+    };
     let app_id = ctx.workspace().id.as_str();
     Ok(records
         .iter()
@@ -166,6 +180,9 @@ pub async fn render_companies<C: Conn>(
                     .filter(|(_, holds)| holds.contains(id))
                     .map(|(segment, _)| render_segment(segment, None, ctx.version))
                     .collect(),
+                notes: notes
+                    .as_mut()
+                    .map(|by_company| by_company.remove(id).unwrap_or_default()),
             };
             render_company(record, related, ctx.version)
         })
@@ -196,6 +213,7 @@ mod tests {
             user_count: 2,
             tags: vec![json!({"type": "tag", "id": "7", "name": "vip"})],
             segments: Vec::new(),
+            notes: None,
         }
     }
 
