@@ -4,6 +4,9 @@
 //! matching ids. `POST /contacts/search`, `POST /conversations/search` and segment membership
 //! all come through here.
 
+mod segment_refs;
+
+use confab_domain::clock::Timestamp;
 use confab_domain::models::{DataModel, DataType};
 use confab_domain::paging::{Cursor, CursorRequest, Page};
 use confab_domain::search::{self, FieldTable, FieldType, SearchField, SearchRequest};
@@ -12,6 +15,7 @@ use confab_store::{Conn, Scope};
 
 use crate::custom_attributes::custom_attributes_of;
 use crate::error::{ApiError, ApiResult};
+use crate::gate::Ctx;
 
 /// One searchable field: public name, type, and where its value lives.
 pub type FieldSpec = (&'static str, FieldType, Target);
@@ -63,17 +67,48 @@ fn field_type(data_type: DataType) -> FieldType {
     }
 }
 
-/// Checks and lowers `query` (dates to ranges in the workspace's time zone).
-fn lower(
+/// The workspace time a query is read in: its time zone for calendar days and, when the query
+/// may name segments, the clock their relative dates (`{"days_ago": N}`) are resolved against.
+#[derive(Debug, Clone, Copy)]
+pub struct Calendar<'a> {
+    pub time_zone: &'a str,
+    /// `None` where the resource has no segments to name.
+    pub now: Option<Timestamp>,
+}
+
+impl<'a> Calendar<'a> {
+    /// The caller's workspace calendar, now by its clock.
+    pub fn of(ctx: &'a Ctx) -> Self {
+        Self {
+            time_zone: &ctx.workspace().timezone,
+            now: Some(ctx.now()),
+        }
+    }
+}
+
+/// Checks and lowers `query` for `searchable` (dates to ranges in the workspace's time zone)
+/// and replaces each `segment_id` filter with the segment's own definition, `depth` being
+/// how many segments deep this query already is.
+pub async fn lower_query<C: Conn>(
+    scope: &mut Scope<C>,
     searchable: &Searchable,
     query: &search::Query,
-    attributes: &[(String, FieldType)],
-    time_zone: &str,
+    calendar: Calendar<'_>,
+    depth: usize,
 ) -> ApiResult<search::Lowered> {
-    let lookup = |name: &str| attributes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
-    let table = FieldTable::new(searchable.fields).with_custom("custom_attributes", &lookup);
-    let zone = search::time_zone(time_zone)?;
-    Ok(search::lower(query, &table, &zone)?)
+    let attributes: Vec<(String, FieldType)> = custom_attributes_of(scope, searchable.model)
+        .await?
+        .into_iter()
+        .filter(|a| !a.archived)
+        .map(|a| (a.name, field_type(a.data_type)))
+        .collect();
+    let lowered = {
+        let lookup = |name: &str| attributes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+        let table = FieldTable::new(searchable.fields).with_custom("custom_attributes", &lookup);
+        let zone = search::time_zone(calendar.time_zone)?;
+        search::lower(query, &table, &zone)?
+    };
+    segment_refs::expand(scope, searchable, lowered, calendar, depth).await
 }
 
 /// The page a request asks for, within the resource's page sizes.
@@ -101,28 +136,57 @@ pub async fn matching_ids<C: Conn>(
     base: BaseFilter,
     page: &CursorRequest,
     order: Order,
-    time_zone: &str,
+    calendar: Calendar<'_>,
 ) -> ApiResult<Page<String>> {
-    let attributes: Vec<(String, FieldType)> = custom_attributes_of(scope, searchable.model)
-        .await?
-        .into_iter()
-        .filter(|a| !a.archived)
-        .map(|a| (a.name, field_type(a.data_type)))
-        .collect();
-    let lowered = lower(searchable, query, &attributes, time_zone)?;
+    let lowered = lower_query(scope, searchable, query, calendar, 0).await?;
     Ok(scope
         .search_ids(&searchable.schema, &lowered, &base, page, order)
         .await?)
 }
 
 /// Runs a search request body (`query`, `pagination`, `sort`) for `searchable`, within
-/// `base`: one page of matching ids, in the order asked for.
+/// `base`: one page of matching ids, in the order asked for. For resources whose queries
+/// cannot name segments; see [`run_in`].
 pub async fn run<C: Conn>(
     scope: &mut Scope<C>,
     searchable: &Searchable,
     body: &serde_json::Value,
     version: confab_domain::ApiVersion,
     time_zone: &str,
+    base: BaseFilter,
+) -> ApiResult<Page<String>> {
+    let calendar = Calendar {
+        time_zone,
+        now: None,
+    };
+    run_with(scope, searchable, body, version, calendar, base).await
+}
+
+/// [`run`] in the caller's workspace calendar, so the query may name segments.
+pub async fn run_in<C: Conn>(
+    scope: &mut Scope<C>,
+    searchable: &Searchable,
+    body: &serde_json::Value,
+    ctx: &Ctx,
+    base: BaseFilter,
+) -> ApiResult<Page<String>> {
+    run_with(
+        scope,
+        searchable,
+        body,
+        ctx.version,
+        Calendar::of(ctx),
+        base,
+    )
+    .await
+}
+
+async fn run_with<C: Conn>(
+    scope: &mut Scope<C>,
+    searchable: &Searchable,
+    body: &serde_json::Value,
+    version: confab_domain::ApiVersion,
+    calendar: Calendar<'_>,
     base: BaseFilter,
 ) -> ApiResult<Page<String>> {
     let request = search::parse_request(body, version)?;
@@ -135,7 +199,7 @@ pub async fn run<C: Conn>(
         base,
         &page,
         order,
-        time_zone,
+        calendar,
     )
     .await
 }

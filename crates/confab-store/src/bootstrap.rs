@@ -4,7 +4,7 @@
 //! dataset (`confab seed demo`, `serve --demo`) adds records for trying things out and for the
 //! SDK tests; it is documented in `docs/demo-data.md` and is safe to apply twice.
 
-use confab_domain::models::{ActivityType, NewActivity, Workspace};
+use confab_domain::models::{segment, ActivityType, NewActivity, Workspace};
 use confab_domain::record::{id_of, relation};
 use confab_domain::tables::{COMPANIES, CONTACTS, SEGMENTS};
 use serde_json::{json, Value};
@@ -112,8 +112,8 @@ pub async fn seed_demo(store: &Store, workspace: &Workspace, now: i64) -> Result
     Ok(true)
 }
 
-/// Demo contacts: two users with external ids (Jane tagged VIP), a lead, and a segment of the
-/// VIPs; answers the contacts' ids (Jane, Sam, Lee).
+/// Demo contacts: two users with external ids (Jane tagged VIP), a lead, a segment of the
+/// VIPs and one of the companies on the Pro plan; answers the contacts' ids (Jane, Sam, Lee).
 async fn seed_demo_contacts(scope: &mut WriteScope, now: i64) -> Result<Vec<String>, StoreError> {
     let contacts = [
         json!({"role": "user", "external_id": "user-1001", "email": "jane@example.com",
@@ -139,6 +139,12 @@ async fn seed_demo_contacts(scope: &mut WriteScope, now: i64) -> Result<Vec<Stri
             &[crate::records::Filter::Eq("company_id", json!("acme"))],
         )
         .await?;
+    let plan_pro = json!({"name": "Pro plan companies", "person_type": segment::COMPANIES,
+        "query": {"field": "plan", "operator": "=", "value": "Pro"},
+        "created_at": now, "updated_at": now});
+    if let Value::Object(record) = plan_pro {
+        scope.insert_record(&SEGMENTS, &record, now).await?;
+    }
     if let Some(acme) = acme {
         for contact in ids.iter().take(2) {
             scope

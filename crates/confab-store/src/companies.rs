@@ -1,29 +1,35 @@
 //! Companies: what the generic record calls cannot express — lists ordered by
-//! `last_request_at` that leave out companies without contacts, the scroll walk, how many
-//! links each company of a page has — and the demo companies.
+//! `last_request_at` that leave out companies without contacts or keep only a segment's, the
+//! scroll walk, how many links each company of a page has — and the demo companies.
 
 use std::collections::HashMap;
 
 use confab_domain::paging::{Page, PageNumberRequest};
 use confab_domain::record::relation::{COMPANY_TAG, CONTACT_COMPANY};
 use confab_domain::record::{Record, Side};
+use confab_domain::search::Lowered;
 use confab_domain::tables::COMPANIES;
+use sea_query::{Alias, Cond, Condition, Expr, Order, Query, SelectStatement};
 use serde_json::{json, Value};
 use sqlx::Row;
 
 use crate::records::Filter;
 use crate::scope::{Conn, Scope, WriteScope};
+use crate::search::{self, bind, SearchSchema};
 use crate::sql::Sql;
 use crate::StoreError;
 
 /// Which companies a list shows.
 #[derive(Debug, Clone, Default)]
-pub struct CompanyFilter {
+pub struct CompanyFilter<'a> {
     /// Only companies tagged with this tag.
     pub tag_id: Option<String>,
     /// Only companies with at least one attached contact ("Companies will be only visible
     /// in Intercom when there is at least one associated user").
     pub with_contacts: bool,
+    /// Only companies that match this query over the companies' search schema (a company
+    /// segment's definition).
+    pub matching: Option<(&'a SearchSchema, &'a Lowered)>,
 }
 
 /// The direction of a company list by `last_request_at`.
@@ -33,28 +39,61 @@ pub enum SortOrder {
     Descending,
 }
 
-/// `FROM companies c WHERE …` for the filter.
-fn push_from_where(sql: &mut Sql, ws: &str, filter: &CompanyFilter) {
-    sql.push(" FROM companies c WHERE c.workspace_id = ")
-        .text_arg(ws);
+fn column(name: &str) -> Expr {
+    Expr::col((Alias::new(COMPANIES.name), Alias::new(name)))
+}
+
+/// `EXISTS (SELECT 1 FROM links …)` of `relation` with the company on `side`, and the other
+/// side `other` if given.
+fn linked(ws: &str, relation: &str, side: Side, other: Option<&str>) -> Condition {
+    let links = Alias::new("company_links");
+    let col = |name: &str| Expr::col((links.clone(), Alias::new(name)));
+    let (mine, theirs) = match side {
+        Side::Left => ("left_id", "right_id"),
+        Side::Right => ("right_id", "left_id"),
+    };
+    let mut sub = Query::select();
+    sub.expr(Expr::val(1))
+        .from_as(Alias::new("links"), links.clone())
+        .and_where(col("workspace_id").eq(ws))
+        .and_where(col("relation").eq(relation))
+        .and_where(col(mine).equals((Alias::new(COMPANIES.name), Alias::new("id"))));
+    if let Some(other) = other {
+        sub.and_where(col(theirs).eq(other));
+    }
+    Cond::all().add(Expr::exists(sub))
+}
+
+/// `WHERE …` for the filter.
+fn condition(
+    conn: &sqlx::AnyConnection,
+    ws: &str,
+    filter: &CompanyFilter<'_>,
+) -> Result<Condition, StoreError> {
+    let mut cond = Cond::all().add(column("workspace_id").eq(ws));
     if let Some(tag_id) = &filter.tag_id {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = c.workspace_id \
-             AND l.relation = ",
-        )
-        .text_arg(COMPANY_TAG)
-        .push(" AND l.left_id = c.id AND l.right_id = ")
-        .text_arg(tag_id)
-        .push(")");
+        cond = cond.add(linked(ws, COMPANY_TAG, Side::Left, Some(tag_id)));
     }
     if filter.with_contacts {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = c.workspace_id \
-             AND l.relation = ",
-        )
-        .text_arg(CONTACT_COMPANY)
-        .push(" AND l.right_id = c.id)");
+        cond = cond.add(linked(ws, CONTACT_COMPANY, Side::Right, None));
     }
+    if let Some((schema, query)) = filter.matching {
+        cond = cond.add(search::condition_of(conn, ws, schema, query)?);
+    }
+    Ok(cond)
+}
+
+/// The ids `select` finds.
+async fn ids_of(
+    conn: &mut sqlx::AnyConnection,
+    select: &SelectStatement,
+) -> Result<Vec<String>, StoreError> {
+    let (sql, values) = search::build(select, search::backend_of(conn));
+    let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?)
 }
 
 impl<C: Conn> Scope<C> {
@@ -63,32 +102,39 @@ impl<C: Conn> Scope<C> {
     /// consecutive pages never repeat or skip a company.
     pub async fn company_list_page(
         &mut self,
-        filter: &CompanyFilter,
+        filter: &CompanyFilter<'_>,
         order: SortOrder,
         request: PageNumberRequest,
     ) -> Result<Page<Record>, StoreError> {
         let (ws, conn) = self.parts();
-        let mut count = Sql::new("SELECT COUNT(*)");
-        push_from_where(&mut count, ws, filter);
-        let total: i64 = count.query().fetch_one(&mut *conn).await?.try_get(0)?;
-        let mut ids = Sql::new("SELECT c.id");
-        push_from_where(&mut ids, ws, filter);
-        ids.push(match order {
-            SortOrder::Descending => {
-                " ORDER BY COALESCE(c.last_request_at, 0) DESC, c.seq DESC LIMIT "
-            }
-            SortOrder::Ascending => " ORDER BY COALESCE(c.last_request_at, 0), c.seq LIMIT ",
-        })
-        .int_arg(request.limit())
-        .push(" OFFSET ")
-        .int_arg(request.offset());
-        let ids: Vec<String> = ids
-            .query()
-            .fetch_all(&mut *conn)
+        let cond = condition(conn, ws, filter)?;
+        let mut count = Query::select();
+        count
+            .expr(Expr::cust("COUNT(*)"))
+            .from(Alias::new(COMPANIES.name))
+            .cond_where(cond.clone());
+        let (sql, values) = search::build(&count, search::backend_of(conn));
+        let total: i64 = bind::query(&sql, values)?
+            .fetch_one(&mut *conn)
             .await?
-            .iter()
-            .map(|row| row.try_get::<String, _>(0))
-            .collect::<Result<_, _>>()?;
+            .try_get(0)?;
+        let direction = match order {
+            SortOrder::Descending => Order::Desc,
+            SortOrder::Ascending => Order::Asc,
+        };
+        let mut select = Query::select();
+        select
+            .expr(column("id"))
+            .from(Alias::new(COMPANIES.name))
+            .cond_where(cond)
+            .order_by_expr(
+                Expr::cust("COALESCE(companies.last_request_at, 0)"),
+                direction.clone(),
+            )
+            .order_by_expr(column("seq").into(), direction)
+            .limit(u64::try_from(request.limit()).unwrap_or(0))
+            .offset(u64::try_from(request.offset()).unwrap_or(0));
+        let ids = ids_of(conn, &select).await?;
         let records = self.records_by_ids(&COMPANIES, &ids).await?;
         Ok(Page::from_offset(
             records,
@@ -101,24 +147,20 @@ impl<C: Conn> Scope<C> {
     /// `seq` `after`, in insertion order: one step of a scroll.
     pub async fn companies_after(
         &mut self,
-        filter: &CompanyFilter,
+        filter: &CompanyFilter<'_>,
         after: i64,
         limit: i64,
     ) -> Result<Vec<Record>, StoreError> {
         let (ws, conn) = self.parts();
-        let mut sql = Sql::new("SELECT c.id");
-        push_from_where(&mut sql, ws, filter);
-        sql.push(" AND c.seq > ")
-            .int_arg(after)
-            .push(" ORDER BY c.seq LIMIT ")
-            .int_arg(limit);
-        let ids: Vec<String> = sql
-            .query()
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|row| row.try_get::<String, _>(0))
-            .collect::<Result<_, _>>()?;
+        let mut select = Query::select();
+        select
+            .expr(column("id"))
+            .from(Alias::new(COMPANIES.name))
+            .cond_where(condition(conn, ws, filter)?)
+            .and_where(column("seq").gt(after))
+            .order_by_expr(column("seq").into(), Order::Asc)
+            .limit(u64::try_from(limit).unwrap_or(0));
+        let ids = ids_of(conn, &select).await?;
         self.records_by_ids(&COMPANIES, &ids).await
     }
 

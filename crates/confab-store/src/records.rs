@@ -21,6 +21,8 @@ pub enum Filter {
     NotEq(&'static str, Value),
     /// `column IN (values…)`; an empty list matches nothing.
     In(&'static str, Vec<Value>),
+    /// `column > value` for an integer column (NULLs excluded).
+    Greater(&'static str, i64),
     /// At least one of these (none: nothing matches).
     AnyOf(Vec<Filter>),
     /// Every one of these.
@@ -145,6 +147,10 @@ fn push_condition(sql: &mut Sql, table: &Table, filter: &Filter) -> Result<(), S
                     .push(" <> ")
                     .arg(Arg::for_column(column, value)?);
             }
+            Filter::Greater(name, value) => {
+                column_of(table, name)?;
+                sql.push(name).push(" > ").int_arg(*value);
+            }
             Filter::In(_, values) if values.is_empty() => {
                 sql.push("1 = 0");
             }
@@ -228,6 +234,46 @@ impl<C: Conn> Scope<C> {
         let mut sql = base_select(table, ws);
         push_filters(&mut sql, table, filters)?;
         sql.push(" ORDER BY seq");
+        let rows = sql.query().fetch_all(&mut *conn).await?;
+        rows.iter().map(|row| record_from_row(table, row)).collect()
+    }
+
+    /// For each of `groups`, its newest `limit` records (by insertion) whose `column` is that
+    /// group and that match the filters; newest first within a group. One query for a page
+    /// of parents, however many records each has.
+    pub async fn newest_per_group(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+        column: &'static str,
+        groups: &[String],
+        limit: i64,
+    ) -> Result<Vec<Record>, StoreError> {
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        column_of(table, column)?;
+        let (ws, conn) = self.parts();
+        let mut sql = Sql::new(format!(
+            "SELECT * FROM (SELECT {}, ROW_NUMBER() OVER (PARTITION BY {column} \
+             ORDER BY seq DESC) AS group_rank FROM {} WHERE workspace_id = ",
+            select_list(table),
+            table.name
+        ));
+        sql.text_arg(ws);
+        push_filters(&mut sql, table, filters)?;
+        sql.push(" AND ");
+        push_condition(
+            &mut sql,
+            table,
+            &Filter::In(
+                column,
+                groups.iter().map(|g| Value::from(g.as_str())).collect(),
+            ),
+        )?;
+        sql.push(") ranked WHERE group_rank <= ")
+            .int_arg(limit)
+            .push(" ORDER BY seq DESC");
         let rows = sql.query().fetch_all(&mut *conn).await?;
         rows.iter().map(|row| record_from_row(table, row)).collect()
     }

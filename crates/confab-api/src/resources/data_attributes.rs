@@ -22,6 +22,7 @@ use crate::gate::Ctx;
 use crate::input::{field, record_from_body, required_str, Field, Kind};
 use crate::render::{versioned, Change};
 use crate::resources::numeric_id;
+use crate::resources::segments::membership::Held;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -212,8 +213,9 @@ async fn update(
     if values.get("archived") == Some(&Value::Bool(true)) && !current.archived {
         let segments = scope.records(&SEGMENTS, &[]).await?;
         if segments.iter().any(|s| {
-            s.get("query")
-                .is_some_and(|q| mentions(q, &current.full_name))
+            Held::of(s).searchable().model == current.model
+                && s.get("query")
+                    .is_some_and(|q| mentions(q, &current.full_name))
         }) {
             return Err(ApiError::with_message(
                 ErrorCode::DataInvalid,

@@ -35,6 +35,10 @@ const EVENT_PAGE: PageSize = PageSize {
     max: 150,
 };
 
+/// Only events less than this old (by the workspace clock) are listed one by one; summaries
+/// still count older ones ("you can only 'list' events that are less than 90 days old").
+const LISTING_WINDOW: i64 = 90 * 86_400;
+
 fn user_not_found() -> ApiError {
     ApiError::with_message(ErrorCode::NotFound, "User Not Found")
 }
@@ -224,7 +228,10 @@ async fn list(
         let page = scope
             .record_page(
                 &DATA_EVENTS,
-                &[Filter::Eq("contact_id", json!(contact_id))],
+                &[
+                    Filter::Eq("contact_id", json!(contact_id)),
+                    Filter::Greater("created_at", ctx.now() - LISTING_WINDOW),
+                ],
                 Order::NewestFirst,
                 &request,
             )

@@ -15,6 +15,7 @@ use confab_store::{Conn, Scope};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use crate::embed::EMBEDDED_MAX;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::{since, Ctx};
@@ -90,6 +91,30 @@ async fn render_notes<C: Conn>(
             render_note(n, author, version)
         })
         .collect())
+}
+
+/// The newest notes of each of these companies (at most [`EMBEDDED_MAX`] each, newest
+/// first), rendered, by company id: Unstable's `company.notes` embed. Two queries for a page.
+pub async fn newest_company_notes<C: Conn>(
+    scope: &mut Scope<C>,
+    company_ids: &[String],
+    version: ApiVersion,
+) -> ApiResult<HashMap<String, Vec<Value>>> {
+    let mut by_company: HashMap<String, Vec<Value>> = HashMap::new();
+    if company_ids.is_empty() {
+        return Ok(by_company);
+    }
+    let limit = i64::try_from(EMBEDDED_MAX).unwrap_or(i64::MAX);
+    let subject = [Filter::Eq("subject_type", Value::from("company"))];
+    let notes = scope
+        .newest_per_group(&NOTES, &subject, "subject_id", company_ids, limit)
+        .await?;
+    let rendered = render_notes(scope, &notes, version).await?;
+    for (note, value) in notes.iter().zip(rendered) {
+        let company = text_of(note, "subject_id").unwrap_or_default().to_owned();
+        by_company.entry(company).or_default().push(value);
+    }
+    Ok(by_company)
 }
 
 #[derive(Debug, Deserialize)]

@@ -121,6 +121,8 @@ pub async fn render_visitor<C: Conn>(scope: &mut Scope<C>, visitor: &Record) -> 
         "pseudonym": text("pseudonym"),
         "avatar": {"type": "avatar", "image_url": text("avatar")},
         "app_id": scope.workspace().as_str(),
+        // Always empty: nothing attaches a company to a visitor and segments hold users or
+        // leads (docs/decisions/0026).
         "companies": {"type": "company.list", "companies": []},
         "location_data": location,
         "last_request_at": last_seen,

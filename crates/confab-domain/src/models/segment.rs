@@ -1,6 +1,7 @@
-//! Segments: named searches over contacts. A segment stores its definition as a search query
-//! (the `query` of `POST /contacts/search`), and its members and count are computed from the
-//! data whenever they are asked for.
+//! Segments: named searches over contacts or companies. A segment stores its definition as a
+//! search query (the `query` of `POST /contacts/search`, or the same language over the
+//! companies' fields), and its members and count are computed from the data whenever they are
+//! asked for.
 //!
 //! A stored query may use a relative date, `{"days_ago": N}`, as a filter value: Intercom's
 //! default segments ("Active", "New"…) are relative to today, so the value is resolved
@@ -14,6 +15,14 @@ use crate::clock::Timestamp;
 /// `contact`).
 pub const USERS: &str = "user";
 pub const LEADS: &str = "contact";
+/// The stored `person_type` of a segment of companies (Intercom lists those with
+/// `GET /segments?type=company`; the spec's enum has no value for them).
+pub const COMPANIES: &str = "company";
+
+/// Whether a segment with this `person_type` holds companies rather than people.
+pub fn holds_companies(person_type: &str) -> bool {
+    person_type == COMPANIES
+}
 
 /// The role a segment's members have.
 pub fn member_role(person_type: &str) -> &'static str {

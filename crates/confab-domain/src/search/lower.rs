@@ -60,8 +60,24 @@ pub struct Predicate {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lowered {
     Pred(Predicate),
+    /// Every child holds (no children: every row).
     And(Vec<Lowered>),
+    /// At least one child holds (no children: no row).
     Or(Vec<Lowered>),
+    /// The row is one of the resource's rows that match `query` — or, `negated`, is not: a
+    /// segment's membership inside another query. Kept apart from `And`/`Or` so the store
+    /// can compile it as an id subquery, whose negation is exact where `query` meets NULLs.
+    Within {
+        query: Box<Lowered>,
+        negated: bool,
+    },
+}
+
+impl Lowered {
+    /// A query no row matches.
+    pub fn nothing() -> Self {
+        Self::Or(Vec::new())
+    }
 }
 
 /// The time zone named `name` (IANA, e.g. `America/New_York`), from the bundled database.

@@ -10,7 +10,7 @@ use sqlx::Any;
 use crate::StoreError;
 
 /// `sql` with `values` bound in order.
-pub(super) fn query(
+pub(crate) fn query(
     sql: &str,
     values: Values,
 ) -> Result<Query<'_, Any, AnyArguments<'_>>, StoreError> {

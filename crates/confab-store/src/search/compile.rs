@@ -26,11 +26,34 @@ impl Compiler<'_> {
             Lowered::And(children) => children.iter().try_fold(Cond::all(), |cond, c| {
                 Ok::<_, DomainError>(cond.add(self.condition(c)?))
             })?,
+            // sea-query drops an empty group, which would match every row.
+            Lowered::Or(children) if children.is_empty() => Cond::all().add(Expr::cust("1 = 0")),
             Lowered::Or(children) => children.iter().try_fold(Cond::any(), |cond, c| {
                 Ok::<_, DomainError>(cond.add(self.condition(c)?))
             })?,
             Lowered::Pred(predicate) => self.predicate(predicate)?,
+            Lowered::Within { query, negated } => self.within(query, *negated)?,
         })
+    }
+
+    /// `id [NOT] IN (SELECT id FROM table WHERE workspace AND query)`. The subquery names
+    /// the same table, which hides the outer one inside it, so `query`'s columns (written
+    /// `table.column`) refer to the subquery's rows.
+    fn within(&self, query: &Lowered, negated: bool) -> Result<Condition, DomainError> {
+        let mut sub = Query::select();
+        sub.expr(self.column(self.schema.id_column))
+            .from(Alias::new(self.schema.table))
+            .cond_where(
+                Cond::all()
+                    .add(Expr::expr(self.column("workspace_id")).eq(self.workspace))
+                    .add(self.condition(query)?),
+            );
+        let id = Expr::expr(self.column(self.schema.id_column));
+        Ok(Cond::all().add(if negated {
+            id.not_in_subquery(sub)
+        } else {
+            id.in_subquery(sub)
+        }))
     }
 
     /// A column of the searched table.
@@ -47,6 +70,10 @@ impl Compiler<'_> {
                 test(self.backend, value, &p.test, folded)
             }
             Target::Link { relation } => self.link(relation, &p.test, folded),
+            Target::Segment => Err(DomainError::with_message(
+                ErrorCode::ParameterInvalid,
+                "a segment must be resolved to its definition before it is searched",
+            )),
         }
     }
 
@@ -123,6 +150,21 @@ impl Compiler<'_> {
         };
         let key: SimpleExpr = Expr::val(key).into();
         Expr::cust_with_exprs(template, [column.clone(), key.clone(), column, key])
+    }
+
+    /// `SELECT 1 FROM links` of `relation` whose right side is the row.
+    pub fn links_to(&self, relation: &'static str) -> sea_query::SelectStatement {
+        let links = Alias::new(LINKS);
+        let mut sub = Query::select();
+        sub.expr(Expr::val(1))
+            .from_as(Alias::new("links"), links.clone())
+            .and_where(Expr::col((links.clone(), Alias::new("workspace_id"))).eq(self.workspace))
+            .and_where(Expr::col((links.clone(), Alias::new("relation"))).eq(relation))
+            .and_where(Expr::col((links, Alias::new("right_id"))).equals((
+                Alias::new(self.schema.table),
+                Alias::new(self.schema.id_column),
+            )));
+        sub
     }
 
     /// Membership through the link table: positive tests are `EXISTS`, negative ones

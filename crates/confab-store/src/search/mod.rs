@@ -3,7 +3,7 @@
 //! sea-query and runs one page of it, keyset-paged, with its total count. The same code
 //! serves SQLite and PostgreSQL; values are always bound, never inlined.
 
-mod bind;
+pub(crate) mod bind;
 mod compile;
 
 #[cfg(test)]
@@ -32,6 +32,9 @@ pub enum Target {
     /// Rows of the `links` table with this relation, `left_id` = the row's id and
     /// `right_id` = the value (e.g. `contact_tag` for a contact's `tag_id`).
     Link { relation: &'static str },
+    /// A segment, named by id: the API replaces such a filter with the segment's stored
+    /// query (`Lowered::Within`) before compiling, so the compiler never meets one.
+    Segment,
 }
 
 /// A sort a search can use: the searched table's integer column (NOT NULL, so a keyset
@@ -99,6 +102,9 @@ pub enum BaseFilter {
     All(Vec<BaseFilter>),
     /// At least one of these (none: nothing matches).
     Any(Vec<BaseFilter>),
+    /// The row is the right side of at least one link of this relation (e.g. a company with
+    /// a contact).
+    LinkedFrom(&'static str),
 }
 
 impl BaseFilter {
@@ -129,11 +135,28 @@ impl BaseFilter {
                 any.iter()
                     .fold(Cond::any(), |acc, f| acc.add(f.condition(c))),
             ),
+            Self::LinkedFrom(relation) => cond.add(Expr::exists(c.links_to(relation))),
         }
     }
 }
 
-fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
+/// The condition `query` stands for on `schema`'s rows (columns written `table.column`), for
+/// store queries that select and page those rows their own way.
+pub(crate) fn condition_of(
+    conn: &sqlx::AnyConnection,
+    workspace: &str,
+    schema: &SearchSchema,
+    query: &Lowered,
+) -> Result<Condition, DomainError> {
+    let compiler = Compiler {
+        backend: backend_of(conn),
+        schema,
+        workspace,
+    };
+    compiler.condition(query)
+}
+
+pub(crate) fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
     if conn.backend_name() == "PostgreSQL" {
         Backend::Postgres
     } else {
@@ -141,7 +164,7 @@ fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
     }
 }
 
-fn build(statement: &SelectStatement, backend: Backend) -> (String, sea_query::Values) {
+pub(crate) fn build(statement: &SelectStatement, backend: Backend) -> (String, sea_query::Values) {
     match backend {
         Backend::Sqlite => statement.build(SqliteQueryBuilder),
         Backend::Postgres => statement.build(PostgresQueryBuilder),

@@ -209,3 +209,182 @@ async fn dates_match_by_calendar_day() {
         assert_eq!(ids(&body) == vec![id.clone()], hit, "{op} {value}");
     }
 }
+
+/// `POST /contacts/search` with `query` in version `v`.
+async fn search_in(app: &TestApp, v: ApiVersion, query: Value) -> Vec<String> {
+    let res = app
+        .post("/contacts/search")
+        .json(&json!({ "query": query }))
+        .version(v)
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(
+        res.body["total_count"],
+        res.body["data"].as_array().unwrap().len()
+    );
+    let mut found = ids(&res.body);
+    found.sort();
+    found
+}
+
+fn sorted(ids: &[&String]) -> Vec<String> {
+    let mut out: Vec<String> = ids.iter().map(|s| (*s).clone()).collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn segment_id_matches_the_contacts_of_that_segment_by_its_stored_query() {
+    let app = TestApp::new().await;
+    let day = 86_400;
+    let now = 1_800_000_000;
+    app.post("/_confab/clock")
+        .json(&json!({ "freeze_at": now }))
+        .send()
+        .await
+        .assert_status(200);
+    let seen = create(
+        &app,
+        json!({"email": "seen@x.com", "name": "Ann", "last_seen_at": now - day}),
+    )
+    .await;
+    let gone = create(
+        &app,
+        json!({"email": "gone@x.com", "name": "Bob", "last_seen_at": now - 45 * day}),
+    )
+    .await;
+    let lead = create(&app, json!({"role": "lead", "name": "Ann Lead"})).await;
+    let segments = app.get("/segments").send().await;
+    let id_of = |name: &str| {
+        segments.body["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (active, leads) = (id_of("Active"), id_of("All Leads"));
+    let pro_companies = crate::company_segments::stored_segment(
+        &app,
+        "Pro",
+        "company",
+        json!({"field": "plan", "operator": "=", "value": "pro"}),
+    )
+    .await;
+    let in_seg = |s: &str| json!({"field": "segment_id", "operator": "=", "value": s});
+    let not_in = |s: &str| json!({"field": "segment_id", "operator": "!=", "value": s});
+    for v in ApiVersion::ALL {
+        assert_eq!(
+            search_in(&app, v, in_seg(&active)).await,
+            sorted(&[&seen]),
+            "{v}"
+        );
+        assert_eq!(
+            search_in(&app, v, not_in(&active)).await,
+            sorted(&[&gone, &lead]),
+            "{v}: the lead has no last_seen_at, and is still outside Active"
+        );
+        assert_eq!(
+            search_in(&app, v, in_seg(&leads)).await,
+            sorted(&[&lead]),
+            "{v}"
+        );
+        let nested = json!({"operator": "AND", "value": [
+            {"field": "name", "operator": "^", "value": "ann"},
+            {"operator": "OR", "value": [in_seg(&active), in_seg(&leads)]}]});
+        assert_eq!(
+            search_in(&app, v, nested).await,
+            sorted(&[&seen, &lead]),
+            "{v}"
+        );
+        // An unknown segment, or one of companies, holds no contacts.
+        for other in ["ffffffffffffffffffffffff", pro_companies.as_str()] {
+            assert!(search_in(&app, v, in_seg(other)).await.is_empty(), "{v}");
+            assert_eq!(
+                search_in(&app, v, not_in(other)).await,
+                sorted(&[&seen, &gone, &lead]),
+                "{v}"
+            );
+        }
+    }
+    // The segment's relative dates follow the workspace clock.
+    app.post("/_confab/clock")
+        .json(&json!({ "freeze_at": now + 40 * day }))
+        .send()
+        .await
+        .assert_status(200);
+    assert!(search_in(&app, ApiVersion::V2_14, in_seg(&active))
+        .await
+        .is_empty());
+    // segment_id takes an id with = or !=.
+    for (op, value) in [
+        ("=", json!(null)),
+        ("IN", json!([active])),
+        ("~", json!("a")),
+    ] {
+        let res = app
+            .post("/contacts/search")
+            .json(&json!({"query": {"field": "segment_id", "operator": op, "value": value}}))
+            .send()
+            .await;
+        res.assert_error(400, "parameter_invalid");
+    }
+}
+
+#[tokio::test]
+async fn a_segment_may_name_another_segment_but_not_itself_forever() {
+    use crate::company_segments::stored_segment;
+    let app = TestApp::new().await;
+    let ann = create(&app, json!({"email": "ann@x.com", "name": "Ann"})).await;
+    create(&app, json!({"email": "bob@x.com", "name": "Bob"})).await;
+    let named_ann = stored_segment(
+        &app,
+        "Ann",
+        "user",
+        json!({"field": "name", "operator": "=", "value": "ann"}),
+    )
+    .await;
+    let via = stored_segment(
+        &app,
+        "Via Ann",
+        "user",
+        json!({"field": "segment_id", "operator": "=", "value": named_ann}),
+    )
+    .await;
+    let query = |s: &str| json!({"query": {"field": "segment_id", "operator": "=", "value": s}});
+    assert_eq!(ids(&search(&app, query(&via)).await), [ann]);
+    let res = app.get(&format!("/segments/{via}")).send().await;
+    assert_eq!(res.body["count"], 1);
+    // A segment naming itself ends in an error, not a loop.
+    let mut scope = app.store.write(&app.workspace.id).await.unwrap();
+    let record = json!({"name": "Loop", "person_type": "user", "created_at": 1, "updated_at": 1,
+        "query": {"field": "name", "operator": "=", "value": "x"}});
+    let stored = scope
+        .insert_record(
+            &confab_domain::tables::SEGMENTS,
+            record.as_object().unwrap(),
+            1,
+        )
+        .await
+        .unwrap();
+    let looped = stored["id"].as_str().unwrap().to_owned();
+    let changes = json!({"query": {"field": "segment_id", "operator": "=", "value": looped}});
+    scope
+        .update_record(
+            &confab_domain::tables::SEGMENTS,
+            &looped,
+            changes.as_object().unwrap(),
+        )
+        .await
+        .unwrap();
+    scope.commit().await.unwrap();
+    app.post("/contacts/search")
+        .json(&query(&looped))
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
+}

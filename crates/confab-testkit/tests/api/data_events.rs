@@ -2,8 +2,22 @@ use confab_domain::ApiVersion;
 use confab_testkit::TestApp;
 use serde_json::{json, Value};
 
-/// A user with `external_id` and email; returns its Intercom id.
+/// The workspace clock in these tests: a day after the events they post (listing shows only
+/// events less than 90 days old).
+const NOW: i64 = 1_700_100_000;
+
+async fn freeze(app: &TestApp, at: i64) {
+    app.post("/_confab/clock")
+        .json(&json!({ "freeze_at": at }))
+        .send()
+        .await
+        .assert_status(200);
+}
+
+/// A user with `external_id` and email, with the clock frozen at [`NOW`]; returns its
+/// Intercom id.
 async fn user(app: &TestApp, external_id: &str, email: &str) -> String {
+    freeze(app, NOW).await;
     let res = app
         .post("/contacts")
         .json(&json!({"role": "user", "external_id": external_id, "email": email}))
@@ -302,4 +316,65 @@ async fn a_merged_leads_events_and_summaries_move_to_the_user() {
     let summary = events(&app, "user_id=u-1&summary=true").await;
     assert_eq!(summary["events"][0]["name"], "browsed");
     assert_eq!(summary["events"][0]["count"], 1);
+}
+
+#[tokio::test]
+async fn only_events_less_than_90_days_old_are_listed_but_summaries_count_them_all() {
+    let app = TestApp::new().await;
+    let id = user(&app, "u-1", "ann@example.com").await;
+    let day = 86_400;
+    for (name, at) in [
+        ("recent", NOW - 89 * day),
+        ("edge", NOW - 90 * day + 1),
+        ("ninety", NOW - 90 * day),
+        ("ancient", NOW - 400 * day),
+    ] {
+        post_event(
+            &app,
+            json!({"event_name": name, "created_at": at, "id": id}),
+        )
+        .await
+        .assert_status(202);
+    }
+    let names = |body: &Value, key: &str| -> Vec<String> {
+        body["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e[key].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for v in ApiVersion::ALL {
+        let res = app
+            .get("/events?type=user&user_id=u-1")
+            .version(v)
+            .send()
+            .await;
+        res.assert_status(200);
+        let key = if v == ApiVersion::V2_11 {
+            "name"
+        } else {
+            "event_name"
+        };
+        let mut listed = names(&res.body, key);
+        listed.sort();
+        assert_eq!(listed, ["edge", "recent"], "{v}");
+        let res = app
+            .get("/events?type=user&user_id=u-1&summary=true")
+            .version(v)
+            .send()
+            .await;
+        res.assert_status(200);
+        assert_eq!(res.body["events"].as_array().unwrap().len(), 4, "{v}");
+    }
+    // The window moves with the workspace clock.
+    app.post("/_confab/clock")
+        .json(&json!({ "advance_seconds": 2 }))
+        .send()
+        .await
+        .assert_status(200);
+    assert_eq!(
+        names(&events(&app, "user_id=u-1").await, "event_name"),
+        ["recent"]
+    );
 }

@@ -11,6 +11,7 @@ mod admins;
 mod auth;
 mod companies;
 mod company_lists;
+mod company_segments;
 mod contacts;
 mod contacts_search;
 mod conversation_routing;

@@ -160,4 +160,17 @@ async fn the_demo_data_has_contacts_and_a_segment_defined_by_a_tag() {
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["All Users", "Active", "New", "VIP users"]);
+    let acme = app.get("/companies?company_id=acme").send().await;
+    acme.assert_status(200);
+    let theirs = &acme.body["segments"]["segments"];
+    assert_eq!(theirs[0]["name"], "Pro plan companies");
+    let listed = app
+        .get(&format!(
+            "/companies?segment_id={}",
+            theirs[0]["id"].as_str().unwrap()
+        ))
+        .send()
+        .await;
+    assert_eq!(listed.body["total_count"], 1);
+    assert_eq!(listed.body["data"][0]["company_id"], "acme");
 }

@@ -249,3 +249,63 @@ async fn a_visitor_cannot_become_a_second_user_with_the_same_email() {
     .await
     .assert_status(200);
 }
+
+#[tokio::test]
+async fn a_visitor_is_in_no_company_and_no_segment() {
+    let app = TestApp::new().await;
+    let created = visitor(&app, json!({"name": "Anon"})).await;
+    let id = created["id"].as_str().unwrap();
+    let company = app
+        .post("/companies")
+        .json(&json!({"company_id": "acme"}))
+        .send()
+        .await;
+    company.assert_status(200);
+    // Nothing attaches a company to a visitor: it is not a contact.
+    app.post(&format!("/contacts/{id}/companies"))
+        .json(&json!({ "id": company.body["id"] }))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    // A segment holds users or leads; even one matching every name leaves visitors out.
+    app.post("/contacts")
+        .json(&json!({"email": "named@x.com", "name": "Named"}))
+        .send()
+        .await
+        .assert_status(200);
+    crate::company_segments::stored_segment(
+        &app,
+        "Everyone named",
+        "user",
+        json!({"field": "name", "operator": "!=", "value": null}),
+    )
+    .await;
+    let segments = app.get("/segments?include_count=true").send().await;
+    let everyone = segments.body["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Everyone named")
+        .unwrap();
+    assert_eq!(
+        everyone["count"], 1,
+        "the named user, not the named visitor"
+    );
+    let user_id = created["user_id"].as_str().unwrap();
+    for v in ApiVersion::ALL {
+        let res = app
+            .get(&format!("/visitors?user_id={user_id}"))
+            .version(v)
+            .send()
+            .await;
+        res.assert_status(200);
+        assert_eq!(
+            res.body["companies"],
+            json!({"type": "company.list", "companies": []})
+        );
+        assert_eq!(
+            res.body["segments"],
+            json!({"type": "segment.list", "segments": []})
+        );
+    }
+}

@@ -5,6 +5,7 @@
 mod attach;
 pub mod render;
 mod scroll;
+pub mod search;
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -12,6 +13,7 @@ use axum::Router;
 use confab_domain::models::data_attribute::DataModel;
 use confab_domain::paging::Page;
 use confab_domain::record::{id_of, Record};
+use confab_domain::search::Lowered;
 use confab_domain::tables::{COMPANIES, SEGMENTS, TAGS};
 use confab_domain::ErrorCode;
 use confab_store::companies::{CompanyFilter, SortOrder};
@@ -26,9 +28,12 @@ use crate::extract::{Json, Path, Query};
 use crate::gate::Ctx;
 use crate::input::{field, object_field, record_from_body, required_str, Field, Kind, TEXT};
 use crate::paging::{cursor_pages, page_number_request, PageSize};
+use crate::resources::segments::membership::{self, Held};
+use crate::search::Calendar;
 use crate::state::AppState;
 
 pub use render::{render_companies, render_one};
+use search::COMPANIES_SEARCH;
 
 /// The companies routes, with the contact ↔ company attachments.
 pub fn routes() -> Router<AppState> {
@@ -263,6 +268,7 @@ async fn retrieve_or_list(
     let mut filter = CompanyFilter {
         tag_id: None,
         with_contacts: true,
+        matching: None,
     };
     if let Some(tag_id) = params.tag_id.filter(|t| !t.is_empty()) {
         if scope.record(&TAGS, &tag_id).await?.is_none() {
@@ -270,23 +276,34 @@ async fn retrieve_or_list(
         }
         filter.tag_id = Some(tag_id);
     }
-    if let Some(segment_id) = params.segment_id.filter(|s| !s.is_empty()) {
-        if scope.record(&SEGMENTS, &segment_id).await?.is_none() {
-            return Err(ApiError::with_message(
-                ErrorCode::NotFound,
-                "Segment Not Found",
-            ));
-        }
-        // Not wired yet: a company belongs to the segments holding any of its contacts
-        // (resources/segments.rs), which needs a membership subquery from contact search to
-        // list without loading every member; until then a known segment lists no companies.
-        let empty = Page::from_offset(Vec::new(), request, 0);
-        return Ok(axum::Json(list_body(&mut scope, &empty, &ctx).await?));
+    let definition = match params.segment_id.filter(|s| !s.is_empty()) {
+        Some(segment_id) => Some(segment_definition(&mut scope, &segment_id, &ctx).await?),
+        None => None,
+    };
+    if let Some(definition) = &definition {
+        filter.matching = Some((&COMPANIES_SEARCH.schema, definition));
     }
     let page = scope
         .company_list_page(&filter, SortOrder::Descending, request)
         .await?;
     Ok(axum::Json(list_body(&mut scope, &page, &ctx).await?))
+}
+
+/// Which companies the segment holds, as a query over the companies: a segment of people
+/// holds none (docs/decisions/0025).
+async fn segment_definition<C: Conn>(
+    scope: &mut Scope<C>,
+    segment_id: &str,
+    ctx: &Ctx,
+) -> ApiResult<Lowered> {
+    let segment = scope
+        .record(&SEGMENTS, segment_id)
+        .await?
+        .ok_or_else(|| ApiError::with_message(ErrorCode::NotFound, "Segment Not Found"))?;
+    if Held::of(&segment) != Held::Companies {
+        return Ok(Lowered::nothing());
+    }
+    membership::definition(scope, &segment, Calendar::of(ctx), 0).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -322,6 +339,7 @@ async fn list_all(
     let filter = CompanyFilter {
         tag_id: None,
         with_contacts: true,
+        matching: None,
     };
     let page = scope.company_list_page(&filter, order, request).await?;
     Ok(axum::Json(list_body(&mut scope, &page, &ctx).await?))

@@ -13,6 +13,9 @@ use serde_json::{json, Map, Value};
 use crate::error::ApiResult;
 use crate::gate::Ctx;
 use crate::render::{before, versioned, Change};
+use crate::resources::notes::newest_company_notes;
+use crate::resources::segments::membership::{memberships, Held};
+use crate::resources::segments::render as render_segment;
 
 /// Fields the canonical company leaves out while unset, as Intercom does, but which 2.11 lists
 /// as required: it shows `""` for the text ones and `0` for the numbers. See
@@ -49,6 +52,10 @@ pub struct Related<'a> {
     pub user_count: u64,
     /// `{type: "tag", id, name}` of each tag, oldest link first.
     pub tags: Vec<Value>,
+    /// The segments of companies it is in, rendered, oldest first.
+    pub segments: Vec<Value>,
+    /// Its newest notes, rendered, in the versions that embed them (Unstable).
+    pub notes: Option<Vec<Value>>,
 }
 
 /// The canonical (newest) company.
@@ -87,12 +94,16 @@ fn canonical(record: &Record, related: Related<'_>) -> Value {
         "tags".into(),
         json!({ "type": "tag.list", "tags": related.tags }),
     );
-    // Not wired yet: a company's segments are those holding any of its contacts
-    // (resources/segments.rs); rendering them per page needs a membership subquery.
     company.insert(
         "segments".into(),
-        json!({ "type": "segment.list", "segments": [] }),
+        json!({ "type": "segment.list", "segments": related.segments }),
     );
+    if let Some(notes) = related.notes {
+        company.insert(
+            "notes".into(),
+            json!({ "type": "note.list", "notes": notes }),
+        );
+    }
     company.insert(
         "plan".into(),
         match text_of(record, "plan") {
@@ -115,7 +126,8 @@ pub fn render_company(record: &Record, related: Related<'_>, version: ApiVersion
     versioned(canonical(record, related), version, COMPANY_CHANGES)
 }
 
-/// Renders a page of companies: user counts in one query, tag links in one, tag names in one.
+/// Renders a page of companies: user counts in one query, tag links in one, tag names in one,
+/// one per segment of companies for their memberships, and in Unstable two for their notes.
 pub async fn render_companies<C: Conn>(
     scope: &mut Scope<C>,
     records: &[Record],
@@ -143,6 +155,12 @@ pub async fn render_companies<C: Conn>(
             (id, rendered)
         })
         .collect();
+    let segments = memberships(scope, Held::Companies, &ids, ctx).await?;
+    let mut notes = if ctx.version == ApiVersion::Unstable {
+        Some(newest_company_notes(scope, &ids, ctx.version).await?)
+    } else {
+        None
+    };
     let app_id = ctx.workspace().id.as_str();
     Ok(records
         .iter()
@@ -157,13 +175,21 @@ pub async fn render_companies<C: Conn>(
                     .flatten()
                     .filter_map(|link| tags.get(&link.right_id).cloned())
                     .collect(),
+                segments: segments
+                    .iter()
+                    .filter(|(_, holds)| holds.contains(id))
+                    .map(|(segment, _)| render_segment(segment, None, ctx.version))
+                    .collect(),
+                notes: notes
+                    .as_mut()
+                    .map(|by_company| by_company.remove(id).unwrap_or_default()),
             };
             render_company(record, related, ctx.version)
         })
         .collect())
 }
 
-/// Renders one company (three queries).
+/// Renders one company.
 pub async fn render_one<C: Conn>(
     scope: &mut Scope<C>,
     record: &Record,
@@ -186,6 +212,8 @@ mod tests {
             app_id: "abcd1234",
             user_count: 2,
             tags: vec![json!({"type": "tag", "id": "7", "name": "vip"})],
+            segments: Vec::new(),
+            notes: None,
         }
     }
 

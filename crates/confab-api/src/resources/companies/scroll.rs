@@ -93,6 +93,7 @@ pub(super) async fn scroll(
     let filter = CompanyFilter {
         tag_id: None,
         with_contacts: true,
+        matching: None,
     };
     let position = int_of(&scroll, "position").unwrap_or(0);
     let companies = scope

@@ -4,12 +4,10 @@
 
 use axum::extract::State;
 use confab_domain::models::DataModel;
-use confab_domain::paging::{CursorRequest, Page};
 use confab_domain::record::relation::CONTACT_TAG;
-use confab_domain::search::{self, FieldType, SearchField};
+use confab_domain::search::{FieldType, SearchField};
 use confab_domain::tables::CONTACTS;
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
-use confab_store::{Conn, Scope};
 use serde_json::{json, Value};
 
 use super::render_contacts;
@@ -22,7 +20,7 @@ use crate::state::AppState;
 
 /// Every searchable contact field but the custom attributes. `andoid_sdk_version` and
 /// `ios_app_device` are spelled as the descriptions spell them.
-const FIELDS: [FieldSpec; 41] = [
+const FIELDS: [FieldSpec; 42] = [
     (
         "tag_id",
         FieldType::TagLike,
@@ -30,6 +28,7 @@ const FIELDS: [FieldSpec; 41] = [
             relation: CONTACT_TAG,
         },
     ),
+    ("segment_id", FieldType::TagLike, Target::Segment),
     ("id", FieldType::Id, Target::Column("id")),
     ("role", FieldType::String, Target::Column("role")),
     ("name", FieldType::String, Target::Column("name")),
@@ -188,8 +187,8 @@ const FIELDS: [FieldSpec; 41] = [
     ),
 ];
 
-const SEARCH_FIELDS: [SearchField; 41] = search_fields(&FIELDS);
-const TARGETS: [(&str, Target); 42] = search_targets(&FIELDS);
+const SEARCH_FIELDS: [SearchField; 42] = search_fields(&FIELDS);
+const TARGETS: [(&str, Target); 43] = search_targets(&FIELDS);
 
 /// Contacts as a searchable resource: 50 per page by default (spec-analysis §4.3), 150 at
 /// most, newest first.
@@ -212,7 +211,7 @@ pub const CONTACTS_SEARCH: Searchable = Searchable {
 };
 
 /// What contact search always adds: visitors and archived contacts are never found.
-fn listed(extra: Vec<BaseFilter>) -> BaseFilter {
+pub fn listed(extra: Vec<BaseFilter>) -> BaseFilter {
     let mut base = vec![
         BaseFilter::TextNe("role", "visitor".into()),
         BaseFilter::IntEq("archived", 0),
@@ -221,44 +220,14 @@ fn listed(extra: Vec<BaseFilter>) -> BaseFilter {
     BaseFilter::All(base)
 }
 
-/// One page of the ids of the contacts (users and leads, not archived) that match `query`
-/// and every `extra` condition — segment membership and counts use it.
-pub async fn matching_ids<C: Conn>(
-    scope: &mut Scope<C>,
-    query: &search::Query,
-    extra: Vec<BaseFilter>,
-    page: &CursorRequest,
-    order: Order,
-    time_zone: &str,
-) -> ApiResult<Page<String>> {
-    crate::search::matching_ids(
-        scope,
-        &CONTACTS_SEARCH,
-        query,
-        listed(extra),
-        page,
-        order,
-        time_zone,
-    )
-    .await
-}
-
 pub(super) async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Value>,
 ) -> ApiResult<axum::Json<Value>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
-    let timezone = ctx.workspace().timezone.clone();
-    let page = crate::search::run(
-        &mut scope,
-        &CONTACTS_SEARCH,
-        &body,
-        ctx.version,
-        &timezone,
-        listed(Vec::new()),
-    )
-    .await?;
+    let base = listed(Vec::new());
+    let page = crate::search::run_in(&mut scope, &CONTACTS_SEARCH, &body, &ctx, base).await?;
     let records = scope.records_by_ids(&CONTACTS, &page.items).await?;
     let data = render_contacts(&mut scope, &records, ctx.version).await?;
     Ok(axum::Json(json!({

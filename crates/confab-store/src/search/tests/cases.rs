@@ -258,3 +258,39 @@ fn only_declared_fields_sort() {
     assert_eq!(err.field.as_deref(), Some("sort"));
     assert_eq!(SCHEMA.order(None), Ok(SCHEMA.default_order));
 }
+
+#[tokio::test]
+async fn membership_of_a_nested_query_negates_exactly_and_nothing_matches_nothing() {
+    let fx = people().await;
+    let run = |query: Lowered| matching(&fx.store, query);
+    // p2's `seats` is a string and p3/p5 have none: outside the nested query, so inside its
+    // negation, where a plain NOT would leave them out as unknown.
+    let seats = lowered(&f("custom_attributes.seats", ">", json!(1)));
+    let within = |query: &Lowered, negated| Lowered::Within {
+        query: Box::new(query.clone()),
+        negated,
+    };
+    assert_eq!(run(within(&seats, false)).await, ["p1"]);
+    assert_eq!(run(within(&seats, true)).await, ["p5", "p2", "p3"]);
+    assert!(run(Lowered::nothing()).await.is_empty());
+    assert!(run(within(&Lowered::nothing(), false)).await.is_empty());
+    assert_eq!(
+        run(within(&Lowered::nothing(), true)).await,
+        ["p5", "p2", "p3", "p1"]
+    );
+}
+
+/// Every id in `w1` that `query` matches, newest first.
+async fn matching(store: &Store, query: Lowered) -> Vec<String> {
+    let request = CursorRequest {
+        per_page: 100,
+        after: None,
+    };
+    let mut scope = store.read(&WorkspaceId::new("w1")).await.expect("a scope");
+    let base = BaseFilter::IsNull("merged_at");
+    scope
+        .search_ids(&SCHEMA, &query, &base, &request, SCHEMA.default_order)
+        .await
+        .expect("the search runs")
+        .items
+}

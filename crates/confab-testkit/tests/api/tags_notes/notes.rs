@@ -209,3 +209,75 @@ async fn notes_page_by_number_too_and_a_page_past_the_end_is_empty() {
     }
     assert_eq!(seen, 3);
 }
+
+#[tokio::test]
+async fn unstable_companies_embed_their_ten_newest_notes() {
+    let app = TestApp::new().await;
+    let acme = company(&app, "acme").await;
+    let globex = company(&app, "globex").await;
+    for n in 0..12 {
+        insert(
+            &app,
+            &NOTES,
+            json!({"subject_type": "company", "subject_id": acme, "admin_id": 1,
+                   "body": format!("<p>Acme {n}</p>"), "created_at": 100 + n}),
+        )
+        .await;
+    }
+    insert(
+        &app,
+        &NOTES,
+        json!({"subject_type": "company", "subject_id": globex, "admin_id": 1,
+               "body": "<p>Globex</p>", "created_at": 7}),
+    )
+    .await;
+    let res = app
+        .get(&format!("/companies/{acme}"))
+        .version(ApiVersion::Unstable)
+        .send()
+        .await;
+    res.assert_status(200);
+    let notes = &res.body["notes"];
+    assert_eq!(notes["type"], "note.list");
+    let bodies: Vec<&str> = notes["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["body"].as_str().unwrap())
+        .collect();
+    let newest: Vec<String> = (2..12).rev().map(|n| format!("<p>Acme {n}</p>")).collect();
+    assert_eq!(bodies, newest);
+    let first = &notes["notes"][0];
+    assert_eq!(first["type"], "note");
+    assert_eq!(first["company"], json!({"type": "company", "id": acme}));
+    assert_eq!(first["author"]["id"], "1");
+    assert_eq!(first["created_at"], 111);
+    // A page of companies embeds each one's own notes; other versions have no notes.
+    for c in [&acme, &globex] {
+        let contact = contact(&app, &format!("{c}@x.com")).await;
+        app.post(&format!("/contacts/{contact}/companies"))
+            .json(&json!({ "id": c }))
+            .send()
+            .await
+            .assert_status(200);
+    }
+    let listed = app
+        .get("/companies")
+        .version(ApiVersion::Unstable)
+        .send()
+        .await;
+    listed.assert_status(200);
+    for c in listed.body["data"].as_array().unwrap() {
+        let expected = if c["id"] == acme.as_str() { 10 } else { 1 };
+        assert_eq!(c["notes"]["notes"].as_array().unwrap().len(), expected);
+    }
+    for v in [ApiVersion::V2_11, ApiVersion::V2_13, ApiVersion::V2_14] {
+        let res = app
+            .get(&format!("/companies/{acme}"))
+            .version(v)
+            .send()
+            .await;
+        res.assert_status(200);
+        assert!(res.body.get("notes").is_none(), "{v}");
+    }
+}
