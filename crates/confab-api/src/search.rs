@@ -6,7 +6,9 @@
 
 use confab_domain::models::{DataModel, DataType};
 use confab_domain::paging::{Cursor, CursorRequest, Page};
-use confab_domain::search::{self, FieldTable, FieldType, SearchField, SearchRequest};
+use confab_domain::search::{
+    self, CustomAttributeTypes, FieldTable, FieldType, SearchField, SearchRequest,
+};
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
 use confab_store::{Conn, Scope};
 
@@ -27,14 +29,40 @@ pub const fn search_fields<const N: usize>(specs: &[FieldSpec; N]) -> [SearchFie
     out
 }
 
+/// Two field tables as one (`M` = `N` + `K`).
+pub const fn concat_fields<const N: usize, const K: usize, const M: usize>(
+    first: &[FieldSpec; N],
+    second: &[FieldSpec; K],
+) -> [FieldSpec; M] {
+    assert!(N + K == M, "the joined table's length is the sum of both");
+    let mut out = [("", FieldType::String, Target::Column("")); M];
+    let mut i = 0;
+    while i < N {
+        out[i] = first[i];
+        i += 1;
+    }
+    while i < M {
+        out[i] = second[i - N];
+        i += 1;
+    }
+    out
+}
+
 /// The store's half of a field table (names and targets), plus the custom attributes.
 pub const fn search_targets<const N: usize, const M: usize>(
     specs: &[FieldSpec; N],
 ) -> [(&'static str, Target); M] {
-    let mut out = [(
-        "custom_attributes",
-        Target::CustomAttribute("custom_attributes"),
-    ); M];
+    search_targets_in(specs, "custom_attributes", "custom_attributes")
+}
+
+/// The store's half of a field table, with attributes named `prefix.<key>` read from the
+/// JSON object in `column` (tickets: `ticket_attribute.<id>` in `ticket_attributes`).
+pub const fn search_targets_in<const N: usize, const M: usize>(
+    specs: &[FieldSpec; N],
+    prefix: &'static str,
+    column: &'static str,
+) -> [(&'static str, Target); M] {
+    let mut out = [(prefix, Target::CustomAttribute(column)); M];
     let mut i = 0;
     while i < N {
         out[i + 1] = (specs[i].0, specs[i].2);
@@ -71,7 +99,18 @@ fn lower(
     time_zone: &str,
 ) -> ApiResult<search::Lowered> {
     let lookup = |name: &str| attributes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
-    let table = FieldTable::new(searchable.fields).with_custom("custom_attributes", &lookup);
+    lower_with(searchable, query, "custom_attributes", &lookup, time_zone)
+}
+
+/// Checks and lowers `query`, with the attributes named `prefix.<key>` typed by `custom`.
+pub fn lower_with(
+    searchable: &Searchable,
+    query: &search::Query,
+    prefix: &'static str,
+    custom: &dyn CustomAttributeTypes,
+    time_zone: &str,
+) -> ApiResult<search::Lowered> {
+    let table = FieldTable::new(searchable.fields).with_custom(prefix, custom);
     let zone = search::time_zone(time_zone)?;
     Ok(search::lower(query, &table, &zone)?)
 }

@@ -32,7 +32,28 @@ pub enum Target {
     /// Rows of the `links` table with this relation, `left_id` = the row's id and
     /// `right_id` = the value (e.g. `contact_tag` for a contact's `tag_id`).
     Link { relation: &'static str },
+    /// Rows of `table` that belong to the searched row (`owner` holds its id) and pass
+    /// `only`; the field's values are their `value` column (e.g. the admins who wrote a
+    /// conversation's parts). `only` is static SQL over the alias [`RELATED`].
+    Related {
+        table: &'static str,
+        owner: &'static str,
+        value: &'static str,
+        only: &'static str,
+    },
+    /// One key of a TEXT column holding a JSON object, read as the field's type.
+    JsonKey {
+        column: &'static str,
+        key: &'static str,
+    },
+    /// A scalar SQL expression computed from the searched row: static text, valid on both
+    /// backends, naming the row's columns as `table.column` (e.g. a subquery on another
+    /// table, or a `CASE`). Never holds a request's values.
+    Computed(&'static str),
 }
+
+/// The alias of a [`Target::Related`] table inside its subquery.
+pub const RELATED: &str = "search_related";
 
 /// A sort a search can use: the searched table's integer column (NOT NULL, so a keyset
 /// cursor can hold it) and the direction.
