@@ -54,9 +54,12 @@ impl Compiler<'_> {
                 let value = self.attribute(column, key, p.ty);
                 test(self.backend, value, &p.test, folded)
             }
-            Target::Computed(sql) => {
-                test(self.backend, Expr::cust(format!("({sql})")), &p.test, folded)
-            }
+            Target::Computed(sql) => test(
+                self.backend,
+                Expr::cust(format!("({sql})")),
+                &p.test,
+                folded,
+            ),
             Target::Link { relation } => self.link(relation, &p.test, folded),
             Target::Related {
                 table,

@@ -24,5 +24,6 @@ mod storage;
 mod tags_notes;
 mod teams;
 mod tickets;
+mod tickets_search;
 mod versions;
 mod visitors;

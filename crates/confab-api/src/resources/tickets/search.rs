@@ -8,7 +8,9 @@ use axum::extract::State;
 use confab_domain::models::DataModel;
 use confab_domain::record::relation::CONVERSATION_CONTACT;
 use confab_domain::record::{flag_of, id_of, int_of, text_of, Record};
-use confab_domain::search::{self, FieldType, Lowered, Predicate, Scalar, SearchField, SearchTarget, Test};
+use confab_domain::search::{
+    self, FieldType, Lowered, Predicate, Scalar, SearchField, SearchTarget, Test,
+};
 use confab_domain::tables::{CONVERSATIONS, TICKET_TYPE_ATTRIBUTES};
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
 use serde_json::{json, Value};
@@ -19,7 +21,9 @@ use crate::extract::Json;
 use crate::gate::Ctx;
 use crate::paging::cursor_pages;
 use crate::resources::conversations::search::computed;
-use crate::search::{lower_with, page_request, search_fields, search_targets_in, FieldSpec, Searchable};
+use crate::search::{
+    lower_with, page_request, search_fields, search_targets_in, FieldSpec, Searchable,
+};
 use crate::state::AppState;
 
 /// The prefix of a ticket attribute's field: `ticket_attribute.<attribute id>`.

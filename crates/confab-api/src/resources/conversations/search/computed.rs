@@ -21,7 +21,8 @@ macro_rules! related {
 }
 
 /// `open`: every state but `closed` (snoozed conversations are open), as rendered.
-pub const OPEN: Target = Target::Computed("CASE WHEN conversations.state = 'closed' THEN 0 ELSE 1 END");
+pub const OPEN: Target =
+    Target::Computed("CASE WHEN conversations.state = 'closed' THEN 0 ELSE 1 END");
 
 /// `teammate_ids`: the admins who wrote a part, as rendered in `teammates` (authors of type
 /// `admin` or `team`, the kinds `AuthorKind::Admin` covers).
