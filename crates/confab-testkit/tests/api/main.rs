@@ -14,6 +14,7 @@ mod company_lists;
 mod contacts;
 mod contacts_search;
 mod conversations;
+mod conversations_search_computed;
 mod coverage;
 mod custom_objects;
 mod data_attributes;
