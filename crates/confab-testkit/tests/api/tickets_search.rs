@@ -35,6 +35,29 @@ async fn attribute(app: &TestApp, type_id: &str, name: &str, data_type: &str) ->
     .await)
 }
 
+async fn new_type(app: &TestApp, name: &str, category: &str) -> String {
+    id(&post(
+        app,
+        "/ticket_types",
+        ApiVersion::V2_14,
+        json!({"name": name, "category": category, "description": "d"}),
+    )
+    .await)
+}
+
+/// A ticket created at `at`.
+async fn ticket(app: &TestApp, at: i64, type_id: &str, contact: &str, attributes: Value) -> String {
+    set_clock(app, at).await;
+    id(&post(
+        app,
+        "/tickets",
+        ApiVersion::V2_14,
+        json!({"ticket_type_id": type_id, "contacts": [{"id": contact}],
+               "ticket_attributes": attributes}),
+    )
+    .await)
+}
+
 /// Four tickets of three types (and one plain conversation, never found), each with a
 /// known state, assignee, contact, attributes and creation time.
 struct World {
@@ -66,21 +89,9 @@ async fn world() -> World {
     let admin = id(&app.get("/me").send().await.body);
     let ann = id(&post(&app, "/contacts", v, json!({"email": "ann@x.com"})).await);
     let bob = id(&post(&app, "/contacts", v, json!({"email": "bob@x.com"})).await);
-    let new_type = |name: &'static str, category: &'static str| {
-        let app = &app;
-        async move {
-            id(&post(
-                app,
-                "/ticket_types",
-                v,
-                json!({"name": name, "category": category, "description": "d"}),
-            )
-            .await)
-        }
-    };
-    let bug_type = new_type("Bug", "Customer").await;
-    let task_type = new_type("Chore", "Back-office").await;
-    let tracker_type = new_type("Incident", "Tracker").await;
+    let bug_type = new_type(&app, "Bug", "Customer").await;
+    let task_type = new_type(&app, "Chore", "Back-office").await;
+    let tracker_type = new_type(&app, "Incident", "Tracker").await;
     let seats = attribute(&app, &bug_type, "seats", "integer").await;
     let urgent = attribute(&app, &bug_type, "urgent", "boolean").await;
     let score = attribute(&app, &bug_type, "score", "decimal").await;
@@ -95,47 +106,37 @@ async fn world() -> World {
         .map(id)
         .unwrap();
 
-    let ticket = |at: i64, type_id: String, contact: String, attributes: Value| {
-        let app = &app;
-        async move {
-            set_clock(app, at).await;
-            id(&post(
-                app,
-                "/tickets",
-                v,
-                json!({"ticket_type_id": type_id, "contacts": [{"id": contact}],
-                       "ticket_attributes": attributes}),
-            )
-            .await)
-        }
-    };
     let t1 = ticket(
+        &app,
         T0,
-        bug_type.clone(),
-        ann.clone(),
+        &bug_type,
+        &ann,
         json!({"_default_title_": "Login broken", "_default_description_": "The button fails",
                "seats": 3, "urgent": true, "score": 1.5, "due": T0 + 86_400}),
     )
     .await;
     let t2 = ticket(
+        &app,
         T0 + 100,
-        bug_type.clone(),
-        bob.clone(),
+        &bug_type,
+        &bob,
         json!({"_default_title_": "Billing question", "_default_description_": "Invoice wrong",
                "seats": 10, "urgent": false}),
     )
     .await;
     let t3 = ticket(
+        &app,
         T0 + 200,
-        task_type,
-        ann.clone(),
+        &task_type,
+        &ann,
         json!({"_default_title_": "Refund", "seats": 3}),
     )
     .await;
     let t4 = ticket(
+        &app,
         T0 + 300,
-        tracker_type,
-        bob.clone(),
+        &tracker_type,
+        &bob,
         json!({"_default_title_": "Outage"}),
     )
     .await;
@@ -148,9 +149,32 @@ async fn world() -> World {
     )
     .await;
 
-    set_clock(&app, T0 + 400).await;
+    act(&app, &admin, [&t1, &t2, &t3, &t4]).await;
+    World {
+        app,
+        admin,
+        ann,
+        bug_type,
+        seats,
+        task_seats,
+        urgent,
+        score,
+        due,
+        title,
+        t1,
+        t2,
+        t3,
+        t4,
+    }
+}
+
+/// What happens to the tickets after they are created: an admin replies to t1, moves t2 in
+/// progress and assigns it, snoozes t3 and closes t4.
+async fn act(app: &TestApp, admin: &str, [t1, t2, t3, t4]: [&str; 4]) {
+    let v = ApiVersion::V2_14;
+    set_clock(app, T0 + 400).await;
     post(
-        &app,
+        app,
         &format!("/tickets/{t1}/reply"),
         v,
         json!({"type": "admin", "message_type": "comment", "admin_id": admin, "body": "On it"}),
@@ -186,22 +210,6 @@ async fn world() -> World {
         .send()
         .await
         .assert_status(200);
-    World {
-        app,
-        admin,
-        ann,
-        bug_type,
-        seats,
-        task_seats,
-        urgent,
-        score,
-        due,
-        title,
-        t1,
-        t2,
-        t3,
-        t4,
-    }
 }
 
 fn sorted(ids: &[&String]) -> Vec<String> {
@@ -228,133 +236,149 @@ async fn found(app: &TestApp, v: ApiVersion, query: Value) -> Vec<String> {
     ids
 }
 
+fn q(field: &str, op: &str, value: Value) -> Value {
+    json!({"field": field, "operator": op, "value": value})
+}
+
+/// Queries on the documented fields, with the tickets each finds.
+fn field_cases(w: &World) -> Vec<(Value, Vec<String>)> {
+    let (t1, t2, t3, t4) = (&w.t1, &w.t2, &w.t3, &w.t4);
+    let all = sorted(&[t1, t2, t3, t4]);
+    vec![
+        // Ids: exact.
+        (q("id", "=", json!(t1)), sorted(&[t1])),
+        (q("id", "IN", json!([t1, t3])), sorted(&[t1, t3])),
+        (q("id", "NIN", json!([t1, t3])), sorted(&[t2, t4])),
+        (q("id", "!=", json!(t4)), sorted(&[t1, t2, t3])),
+        // Times to the second.
+        (q("created_at", ">", json!(T0 + 100)), sorted(&[t3, t4])),
+        (
+            q("created_at", "<", json!((T0 + 100).to_string())),
+            sorted(&[t1]),
+        ),
+        (q("created_at", "=", json!(T0 + 200)), sorted(&[t3])),
+        (
+            q("updated_at", ">", json!(T0 + 300)),
+            sorted(&[t1, t2, t3, t4]),
+        ),
+        // Text, without case.
+        (q("title", "~", json!("BILL")), sorted(&[t2])),
+        (q("title", "^", json!("log")), sorted(&[t1])),
+        (q("title", "$", json!("Question")), sorted(&[t2])),
+        (q("title", "!~", json!("o")), sorted(&[t3])),
+        (q("title", "=", json!("refund")), sorted(&[t3])),
+        (
+            q("title", "IN", json!(["Outage", "Refund"])),
+            sorted(&[t3, t4]),
+        ),
+        (q("description", "=", json!("invoice WRONG")), sorted(&[t2])),
+        (
+            q("description", "!=", json!("Invoice wrong")),
+            sorted(&[t1, t3, t4]),
+        ),
+        (q("description", "=", Value::Null), sorted(&[t3, t4])),
+        // Category by its search name.
+        (q("category", "=", json!("request")), sorted(&[t1, t2])),
+        (
+            q("category", "IN", json!(["task", "tracker"])),
+            sorted(&[t3, t4]),
+        ),
+        (q("category", "!=", json!("request")), sorted(&[t3, t4])),
+        (q("category", "=", json!("Customer")), vec![]),
+        (
+            q("ticket_type_id", "=", json!(w.bug_type)),
+            sorted(&[t1, t2]),
+        ),
+        (
+            q("ticket_type_id", "NIN", json!([w.bug_type])),
+            sorted(&[t3, t4]),
+        ),
+        // Memberships.
+        (q("contact_ids", "=", json!(w.ann)), sorted(&[t1, t3])),
+        (q("contact_ids", "!=", json!(w.ann)), sorted(&[t2, t4])),
+        // The admin replied to t1, moved and assigned t2, snoozed t3, closed t4.
+        (q("teammate_ids", "=", json!(w.admin)), all.clone()),
+        (q("teammate_ids", "!=", json!(w.admin)), vec![]),
+        (q("teammate_ids", "=", Value::Null), vec![]),
+        // Assignees are strings; "0" is unassigned, as a ticket shows it.
+        (q("admin_assignee_id", "=", json!(w.admin)), sorted(&[t2])),
+        (
+            q(
+                "admin_assignee_id",
+                "=",
+                json!(w.admin.parse::<i64>().unwrap()),
+            ),
+            sorted(&[t2]),
+        ),
+        (
+            q("admin_assignee_id", "=", json!("0")),
+            sorted(&[t1, t3, t4]),
+        ),
+        (q("team_assignee_id", "=", json!("0")), all.clone()),
+        // Open and state.
+        (q("open", "=", json!(false)), sorted(&[t4])),
+        (q("open", "=", json!("true")), sorted(&[t1, t2, t3])),
+        (q("open", "!=", json!(true)), sorted(&[t4])),
+        (q("state", "=", json!("in_progress")), sorted(&[t2])),
+        (
+            q("state", "IN", json!(["submitted"])),
+            sorted(&[t1, t3, t4]),
+        ),
+        (q("state", "^", json!("IN_")), sorted(&[t2])),
+        (q("snoozed_until", ">", json!(T0)), sorted(&[t3])),
+        (q("snoozed_until", "=", Value::Null), sorted(&[t1, t2, t4])),
+    ]
+}
+
+/// Queries on ticket attributes and groups, with the tickets each finds.
+fn attribute_cases(w: &World) -> Vec<(Value, Vec<String>)> {
+    let (t1, t2, t3, t4) = (&w.t1, &w.t2, &w.t3, &w.t4);
+    let attr = |id: &str| format!("ticket_attribute.{id}");
+    vec![
+        // Attributes by id, typed by the attribute, on tickets of its own type only:
+        // t3's own `seats` is 3 too, but it is another attribute.
+        (q(&attr(&w.seats), "=", json!(3)), sorted(&[t1])),
+        (q(&attr(&w.seats), ">", json!("5")), sorted(&[t2])),
+        (q(&attr(&w.seats), "!=", json!(3)), sorted(&[t2, t3, t4])),
+        (q(&attr(&w.seats), "IN", json!([3, 10])), sorted(&[t1, t2])),
+        (q(&attr(&w.seats), "=", Value::Null), sorted(&[t3, t4])),
+        (q(&attr(&w.task_seats), "=", json!(3)), sorted(&[t3])),
+        (q(&attr(&w.urgent), "=", json!(true)), sorted(&[t1])),
+        (
+            q(&attr(&w.urgent), "!=", json!(true)),
+            sorted(&[t2, t3, t4]),
+        ),
+        (q(&attr(&w.score), ">", json!(1.2)), sorted(&[t1])),
+        (q(&attr(&w.score), "<", json!(1)), vec![]),
+        (q(&attr(&w.due), "<", json!(T0 + 100_000)), sorted(&[t1])),
+        (q(&attr(&w.title), "~", json!("LOGIN")), sorted(&[t1])),
+        // Groups.
+        (
+            json!({"operator": "AND", "value": [
+                q("category", "=", json!("request")),
+                {"operator": "OR", "value": [
+                    q(&attr(&w.seats), ">", json!(5)),
+                    q(&attr(&w.urgent), "=", json!(true)),
+                ]},
+            ]}),
+            sorted(&[t1, t2]),
+        ),
+        (
+            json!({"operator": "OR", "value": [
+                q("open", "=", json!(false)),
+                q("state", "=", json!("in_progress")),
+            ]}),
+            sorted(&[t2, t4]),
+        ),
+    ]
+}
+
 #[tokio::test]
 async fn every_ticket_field_is_searchable_by_its_operators_in_every_version() {
     let w = world().await;
-    let (t1, t2, t3, t4) = (&w.t1, &w.t2, &w.t3, &w.t4);
-    let all = sorted(&[t1, t2, t3, t4]);
-    let attr = |id: &str| format!("ticket_attribute.{id}");
+    let (t1, t2, t4) = (&w.t1, &w.t2, &w.t4);
     for v in ApiVersion::ALL {
-        let q = |field: &str, op: &str, value: Value| json!({"field": field, "operator": op, "value": value});
-        let cases: Vec<(Value, Vec<String>)> = vec![
-            // Ids: exact.
-            (q("id", "=", json!(t1)), sorted(&[t1])),
-            (q("id", "IN", json!([t1, t3])), sorted(&[t1, t3])),
-            (q("id", "NIN", json!([t1, t3])), sorted(&[t2, t4])),
-            (q("id", "!=", json!(t4)), sorted(&[t1, t2, t3])),
-            // Times to the second.
-            (q("created_at", ">", json!(T0 + 100)), sorted(&[t3, t4])),
-            (
-                q("created_at", "<", json!((T0 + 100).to_string())),
-                sorted(&[t1]),
-            ),
-            (q("created_at", "=", json!(T0 + 200)), sorted(&[t3])),
-            (
-                q("updated_at", ">", json!(T0 + 300)),
-                sorted(&[t1, t2, t3, t4]),
-            ),
-            // Text, without case.
-            (q("title", "~", json!("BILL")), sorted(&[t2])),
-            (q("title", "^", json!("log")), sorted(&[t1])),
-            (q("title", "$", json!("Question")), sorted(&[t2])),
-            (q("title", "!~", json!("o")), sorted(&[t3])),
-            (q("title", "=", json!("refund")), sorted(&[t3])),
-            (
-                q("title", "IN", json!(["Outage", "Refund"])),
-                sorted(&[t3, t4]),
-            ),
-            (q("description", "=", json!("invoice WRONG")), sorted(&[t2])),
-            (
-                q("description", "!=", json!("Invoice wrong")),
-                sorted(&[t1, t3, t4]),
-            ),
-            (q("description", "=", Value::Null), sorted(&[t3, t4])),
-            // Category by its search name.
-            (q("category", "=", json!("request")), sorted(&[t1, t2])),
-            (
-                q("category", "IN", json!(["task", "tracker"])),
-                sorted(&[t3, t4]),
-            ),
-            (q("category", "!=", json!("request")), sorted(&[t3, t4])),
-            (q("category", "=", json!("Customer")), vec![]),
-            (
-                q("ticket_type_id", "=", json!(w.bug_type)),
-                sorted(&[t1, t2]),
-            ),
-            (
-                q("ticket_type_id", "NIN", json!([w.bug_type])),
-                sorted(&[t3, t4]),
-            ),
-            // Memberships.
-            (q("contact_ids", "=", json!(w.ann)), sorted(&[t1, t3])),
-            (q("contact_ids", "!=", json!(w.ann)), sorted(&[t2, t4])),
-            // The admin replied to t1, moved and assigned t2, snoozed t3, closed t4.
-            (q("teammate_ids", "=", json!(w.admin)), all.clone()),
-            (q("teammate_ids", "!=", json!(w.admin)), vec![]),
-            (q("teammate_ids", "=", Value::Null), vec![]),
-            // Assignees are strings; "0" is unassigned, as a ticket shows it.
-            (q("admin_assignee_id", "=", json!(w.admin)), sorted(&[t2])),
-            (
-                q(
-                    "admin_assignee_id",
-                    "=",
-                    json!(w.admin.parse::<i64>().unwrap()),
-                ),
-                sorted(&[t2]),
-            ),
-            (
-                q("admin_assignee_id", "=", json!("0")),
-                sorted(&[t1, t3, t4]),
-            ),
-            (q("team_assignee_id", "=", json!("0")), all.clone()),
-            // Open and state.
-            (q("open", "=", json!(false)), sorted(&[t4])),
-            (q("open", "=", json!("true")), sorted(&[t1, t2, t3])),
-            (q("open", "!=", json!(true)), sorted(&[t4])),
-            (q("state", "=", json!("in_progress")), sorted(&[t2])),
-            (
-                q("state", "IN", json!(["submitted"])),
-                sorted(&[t1, t3, t4]),
-            ),
-            (q("state", "^", json!("IN_")), sorted(&[t2])),
-            (q("snoozed_until", ">", json!(T0)), sorted(&[t3])),
-            (q("snoozed_until", "=", Value::Null), sorted(&[t1, t2, t4])),
-            // Attributes by id, typed by the attribute, on tickets of its own type only:
-            // t3's own `seats` is 3 too, but it is another attribute.
-            (q(&attr(&w.seats), "=", json!(3)), sorted(&[t1])),
-            (q(&attr(&w.seats), ">", json!("5")), sorted(&[t2])),
-            (q(&attr(&w.seats), "!=", json!(3)), sorted(&[t2, t3, t4])),
-            (q(&attr(&w.seats), "IN", json!([3, 10])), sorted(&[t1, t2])),
-            (q(&attr(&w.seats), "=", Value::Null), sorted(&[t3, t4])),
-            (q(&attr(&w.task_seats), "=", json!(3)), sorted(&[t3])),
-            (q(&attr(&w.urgent), "=", json!(true)), sorted(&[t1])),
-            (
-                q(&attr(&w.urgent), "!=", json!(true)),
-                sorted(&[t2, t3, t4]),
-            ),
-            (q(&attr(&w.score), ">", json!(1.2)), sorted(&[t1])),
-            (q(&attr(&w.score), "<", json!(1)), vec![]),
-            (q(&attr(&w.due), "<", json!(T0 + 100_000)), sorted(&[t1])),
-            (q(&attr(&w.title), "~", json!("LOGIN")), sorted(&[t1])),
-            // Groups.
-            (
-                json!({"operator": "AND", "value": [
-                    q("category", "=", json!("request")),
-                    {"operator": "OR", "value": [
-                        q(&attr(&w.seats), ">", json!(5)),
-                        q(&attr(&w.urgent), "=", json!(true)),
-                    ]},
-                ]}),
-                sorted(&[t1, t2]),
-            ),
-            (
-                json!({"operator": "OR", "value": [
-                    q("open", "=", json!(false)),
-                    q("state", "=", json!("in_progress")),
-                ]}),
-                sorted(&[t2, t4]),
-            ),
-        ];
+        let cases = field_cases(&w).into_iter().chain(attribute_cases(&w));
         for (query, expected) in cases {
             assert_eq!(
                 found(&w.app, v, query.clone()).await,
