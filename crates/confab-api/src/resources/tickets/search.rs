@@ -199,35 +199,43 @@ fn on_own_type(lowered: Lowered, attributes: &[Attribute]) -> Lowered {
             target: SearchTarget::Custom(id),
             ty,
             test,
-        }) => {
-            let Some(attribute) = attributes.iter().find(|a| a.id == id) else {
-                // Unreachable: lowering accepted only the attributes found.
-                return Lowered::Or(Vec::new());
-            };
-            let negative = matches!(
-                test,
-                Test::IsNull | Test::Ne(_) | Test::Nin(_) | Test::NotContains(_)
-            );
-            let of_type = |test| {
-                Lowered::Pred(Predicate {
-                    target: SearchTarget::Field("ticket_type_id"),
-                    ty: FieldType::Id,
-                    test,
-                })
-            };
-            let value = Lowered::Pred(Predicate {
-                target: SearchTarget::Custom(attribute.name.clone()),
+        }) => match attributes.iter().find(|a| a.id == id) {
+            Some(attribute) => guarded(attribute, ty, test),
+            // Not reached: lowering accepted only the attributes found.
+            None => Lowered::Pred(Predicate {
+                target: SearchTarget::Custom(id),
                 ty,
                 test,
-            });
-            let type_id = Scalar::Str(attribute.ticket_type_id.clone());
-            if negative {
-                Lowered::Or(vec![of_type(Test::Ne(type_id)), value])
-            } else {
-                Lowered::And(vec![of_type(Test::Eq(type_id)), value])
-            }
-        }
+            }),
+        },
         pred @ Lowered::Pred(_) => pred,
+    }
+}
+
+/// A test on `attribute`'s stored value, holding only on tickets of its type: positive tests
+/// need the type, negative ones also hold on other types (where the attribute is missing).
+fn guarded(attribute: &Attribute, ty: FieldType, test: Test) -> Lowered {
+    let negative = matches!(
+        test,
+        Test::IsNull | Test::Ne(_) | Test::Nin(_) | Test::NotContains(_)
+    );
+    let of_type = |test| {
+        Lowered::Pred(Predicate {
+            target: SearchTarget::Field("ticket_type_id"),
+            ty: FieldType::Id,
+            test,
+        })
+    };
+    let value = Lowered::Pred(Predicate {
+        target: SearchTarget::Custom(attribute.name.clone()),
+        ty,
+        test,
+    });
+    let type_id = Scalar::Str(attribute.ticket_type_id.clone());
+    if negative {
+        Lowered::Or(vec![of_type(Test::Ne(type_id)), value])
+    } else {
+        Lowered::And(vec![of_type(Test::Eq(type_id)), value])
     }
 }
 
