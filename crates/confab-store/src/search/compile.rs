@@ -66,22 +66,7 @@ impl Compiler<'_> {
                 owner,
                 value,
                 only,
-            } => {
-                let related = Alias::new(RELATED);
-                let mut sub = Query::select();
-                sub.expr(Expr::val(1))
-                    .from_as(Alias::new(table), related.clone())
-                    .and_where(
-                        Expr::col((related.clone(), Alias::new("workspace_id"))).eq(self.workspace),
-                    )
-                    .and_where(Expr::col((related.clone(), Alias::new(owner))).equals((
-                        Alias::new(self.schema.table),
-                        Alias::new(self.schema.id_column),
-                    )))
-                    .and_where(Expr::cust(only));
-                let value: SimpleExpr = Expr::col((related, Alias::new(value))).into();
-                membership(self.backend, sub, value, &p.test, folded)
-            }
+            } => self.related([table, owner, value, only], &p.test, folded),
         }
     }
 
@@ -155,6 +140,28 @@ impl Compiler<'_> {
         };
         let key: SimpleExpr = Expr::val(key).into();
         Expr::cust_with_exprs(template, [column.clone(), key.clone(), column, key])
+    }
+
+    /// Membership in the rows of `table` whose `owner` is the searched row and that pass
+    /// `only`, by their `value`.
+    fn related(
+        &self,
+        [table, owner, value, only]: [&'static str; 4],
+        t: &Test,
+        folded: bool,
+    ) -> Result<Condition, DomainError> {
+        let related = Alias::new(RELATED);
+        let mut sub = Query::select();
+        sub.expr(Expr::val(1))
+            .from_as(Alias::new(table), related.clone())
+            .and_where(Expr::col((related.clone(), Alias::new("workspace_id"))).eq(self.workspace))
+            .and_where(Expr::col((related.clone(), Alias::new(owner))).equals((
+                Alias::new(self.schema.table),
+                Alias::new(self.schema.id_column),
+            )))
+            .and_where(Expr::cust(only));
+        let value: SimpleExpr = Expr::col((related, Alias::new(value))).into();
+        membership(self.backend, sub, value, t, folded)
     }
 
     /// Membership through the link table.

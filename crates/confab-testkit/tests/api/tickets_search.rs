@@ -454,6 +454,10 @@ async fn bad_ticket_queries_are_named_errors_in_every_version() {
                 json!({"field": seats, "operator": "~", "value": "3"}),
                 seats.as_str(),
             ),
+            (
+                json!({"field": "ticket_attribute.1' OR '1'='1", "operator": "=", "value": 1}),
+                "ticket_attribute.1' OR '1'='1",
+            ),
             // Shape faults are the query's.
             (
                 json!({"field": "id", "operator": "IN", "value": "1"}),
