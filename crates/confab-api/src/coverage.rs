@@ -192,5 +192,4 @@ pub const UNIMPLEMENTED: &[(&str, &str, &str)] = &[
     ("GET", "/news/newsfeeds/{}", "not yet filed: News"),
     ("GET", "/news/newsfeeds/{}/items", "not yet filed: News"),
     ("POST", "/phone_call_redirects", "not yet filed: Switch"),
-    ("POST", "/tickets/search", "issue 5 (search)"),
 ];

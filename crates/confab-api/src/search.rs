@@ -9,7 +9,9 @@ mod segment_refs;
 use confab_domain::clock::Timestamp;
 use confab_domain::models::{DataModel, DataType};
 use confab_domain::paging::{Cursor, CursorRequest, Page};
-use confab_domain::search::{self, FieldTable, FieldType, SearchField, SearchRequest};
+use confab_domain::search::{
+    self, CustomAttributeTypes, FieldTable, FieldType, SearchField, SearchRequest,
+};
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
 use confab_store::{Conn, Scope};
 
@@ -31,14 +33,40 @@ pub const fn search_fields<const N: usize>(specs: &[FieldSpec; N]) -> [SearchFie
     out
 }
 
+/// Two field tables as one (`M` = `N` + `K`).
+pub const fn concat_fields<const N: usize, const K: usize, const M: usize>(
+    first: &[FieldSpec; N],
+    second: &[FieldSpec; K],
+) -> [FieldSpec; M] {
+    assert!(N + K == M, "the joined table's length is the sum of both");
+    let mut out = [("", FieldType::String, Target::Column("")); M];
+    let mut i = 0;
+    while i < N {
+        out[i] = first[i];
+        i += 1;
+    }
+    while i < M {
+        out[i] = second[i - N];
+        i += 1;
+    }
+    out
+}
+
 /// The store's half of a field table (names and targets), plus the custom attributes.
 pub const fn search_targets<const N: usize, const M: usize>(
     specs: &[FieldSpec; N],
 ) -> [(&'static str, Target); M] {
-    let mut out = [(
-        "custom_attributes",
-        Target::CustomAttribute("custom_attributes"),
-    ); M];
+    search_targets_in(specs, "custom_attributes", "custom_attributes")
+}
+
+/// The store's half of a field table, with attributes named `prefix.<key>` read from the
+/// JSON object in `column` (tickets: `ticket_attribute.<id>` in `ticket_attributes`).
+pub const fn search_targets_in<const N: usize, const M: usize>(
+    specs: &[FieldSpec; N],
+    prefix: &'static str,
+    column: &'static str,
+) -> [(&'static str, Target); M] {
+    let mut out = [(prefix, Target::CustomAttribute(column)); M];
     let mut i = 0;
     while i < N {
         out[i + 1] = (specs[i].0, specs[i].2);
@@ -102,13 +130,28 @@ pub async fn lower_query<C: Conn>(
         .filter(|a| !a.archived)
         .map(|a| (a.name, field_type(a.data_type)))
         .collect();
-    let lowered = {
-        let lookup = |name: &str| attributes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
-        let table = FieldTable::new(searchable.fields).with_custom("custom_attributes", &lookup);
-        let zone = search::time_zone(calendar.time_zone)?;
-        search::lower(query, &table, &zone)?
-    };
+    let lookup = |name: &str| attributes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+    let lowered = lower_with(
+        searchable,
+        query,
+        "custom_attributes",
+        &lookup,
+        calendar.time_zone,
+    )?;
     segment_refs::expand(scope, searchable, lowered, calendar, depth).await
+}
+
+/// Checks and lowers `query`, with the attributes named `prefix.<key>` typed by `custom`.
+pub fn lower_with(
+    searchable: &Searchable,
+    query: &search::Query,
+    prefix: &'static str,
+    custom: &dyn CustomAttributeTypes,
+    time_zone: &str,
+) -> ApiResult<search::Lowered> {
+    let table = FieldTable::new(searchable.fields).with_custom(prefix, custom);
+    let zone = search::time_zone(time_zone)?;
+    Ok(search::lower(query, &table, &zone)?)
 }
 
 /// The page a request asks for, within the resource's page sizes.

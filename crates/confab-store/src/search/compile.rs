@@ -4,9 +4,9 @@
 
 use confab_domain::search::{FieldType, Lowered, Predicate, Scalar, SearchTarget, Test};
 use confab_domain::{DomainError, ErrorCode};
-use sea_query::{Alias, Cond, Condition, Expr, Func, Query, SimpleExpr};
+use sea_query::{Alias, Cond, Condition, Expr, Func, Query, SelectStatement, SimpleExpr};
 
-use super::{SearchSchema, Target};
+use super::{SearchSchema, Target, RELATED};
 use crate::Backend;
 
 /// The name the link table goes by inside a search's subqueries.
@@ -66,14 +66,34 @@ impl Compiler<'_> {
         match self.target(&p.target)? {
             Target::Column(column) => test(self.backend, self.column(column), &p.test, folded),
             Target::CustomAttribute(json) => {
-                let value = self.attribute(json, &p.target, p.ty);
+                let name = match &p.target {
+                    SearchTarget::Custom(name) => name.as_str(),
+                    SearchTarget::Field(name) => name,
+                };
+                let value = self.attribute(json, name, p.ty);
                 test(self.backend, value, &p.test, folded)
             }
+            Target::JsonKey { column, key } => {
+                let value = self.attribute(column, key, p.ty);
+                test(self.backend, value, &p.test, folded)
+            }
+            Target::Computed(sql) => test(
+                self.backend,
+                Expr::cust(format!("({sql})")),
+                &p.test,
+                folded,
+            ),
             Target::Link { relation } => self.link(relation, &p.test, folded),
             Target::Segment => Err(DomainError::with_message(
                 ErrorCode::ParameterInvalid,
                 "a segment must be resolved to its definition before it is searched",
             )),
+            Target::Related {
+                table,
+                owner,
+                value,
+                only,
+            } => self.related([table, owner, value, only], &p.test, folded),
         }
     }
 
@@ -107,11 +127,8 @@ impl Compiler<'_> {
 
     /// The typed value of a custom attribute, or NULL when it is missing or of another JSON
     /// type (so a stored `"abc"` never meets a numeric comparison).
-    fn attribute(&self, json: &'static str, target: &SearchTarget, ty: FieldType) -> SimpleExpr {
-        let name = match target {
-            SearchTarget::Custom(name) => name.clone(),
-            SearchTarget::Field(name) => (*name).to_owned(),
-        };
+    fn attribute(&self, json: &'static str, name: &str, ty: FieldType) -> SimpleExpr {
+        let name = name.to_owned();
         let column = self.column(json);
         let (template, key) = match (self.backend, ty) {
             (Backend::Sqlite, FieldType::Boolean) => (
@@ -167,22 +184,35 @@ impl Compiler<'_> {
         sub
     }
 
-    /// Membership through the link table: positive tests are `EXISTS`, negative ones
-    /// `NOT EXISTS` of the positive form.
+    /// Membership in the rows of `table` whose `owner` is the searched row and that pass
+    /// `only`, by their `value`.
+    fn related(
+        &self,
+        [table, owner, value, only]: [&'static str; 4],
+        t: &Test,
+        folded: bool,
+    ) -> Result<Condition, DomainError> {
+        let related = Alias::new(RELATED);
+        let mut sub = Query::select();
+        sub.expr(Expr::val(1))
+            .from_as(Alias::new(table), related.clone())
+            .and_where(Expr::col((related.clone(), Alias::new("workspace_id"))).eq(self.workspace))
+            .and_where(Expr::col((related.clone(), Alias::new(owner))).equals((
+                Alias::new(self.schema.table),
+                Alias::new(self.schema.id_column),
+            )))
+            .and_where(Expr::cust(only));
+        let value: SimpleExpr = Expr::col((related, Alias::new(value))).into();
+        membership(self.backend, sub, value, t, folded)
+    }
+
+    /// Membership through the link table.
     fn link(
         &self,
         relation: &'static str,
         t: &Test,
         folded: bool,
     ) -> Result<Condition, DomainError> {
-        let (positive, negated) = match t {
-            Test::IsNull => (None, true),
-            Test::NotNull => (None, false),
-            Test::Ne(v) => (Some(Test::Eq(v.clone())), true),
-            Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
-            Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
-            other => (Some(other.clone()), false),
-        };
         let links = Alias::new(LINKS);
         let mut sub = Query::select();
         sub.expr(Expr::val(1))
@@ -193,13 +223,33 @@ impl Compiler<'_> {
                 Alias::new(self.schema.table),
                 Alias::new(self.schema.id_column),
             )));
-        if let Some(positive) = positive {
-            let right: SimpleExpr = Expr::col((links, Alias::new("right_id"))).into();
-            sub.cond_where(test(self.backend, right, &positive, folded)?);
-        }
-        let exists = Cond::all().add(Expr::exists(sub));
-        Ok(if negated { exists.not() } else { exists })
+        let right: SimpleExpr = Expr::col((links, Alias::new("right_id"))).into();
+        membership(self.backend, sub, right, t, folded)
     }
+}
+
+/// Whether some row of `sub` (the rows belonging to the searched row) has a `value` passing
+/// `t`: positive tests are `EXISTS`, negative ones `NOT EXISTS` of the positive form.
+fn membership(
+    backend: Backend,
+    mut sub: SelectStatement,
+    value: SimpleExpr,
+    t: &Test,
+    folded: bool,
+) -> Result<Condition, DomainError> {
+    let (positive, negated) = match t {
+        Test::IsNull => (None, true),
+        Test::NotNull => (None, false),
+        Test::Ne(v) => (Some(Test::Eq(v.clone())), true),
+        Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
+        Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
+        other => (Some(other.clone()), false),
+    };
+    if let Some(positive) = positive {
+        sub.cond_where(test(backend, value, &positive, folded)?);
+    }
+    let exists = Cond::all().add(Expr::exists(sub));
+    Ok(if negated { exists.not() } else { exists })
 }
 
 /// `value` passes `t`. Negative tests also hold where the value is missing, as Intercom's

@@ -35,7 +35,28 @@ pub enum Target {
     /// A segment, named by id: the API replaces such a filter with the segment's stored
     /// query (`Lowered::Within`) before compiling, so the compiler never meets one.
     Segment,
+    /// Rows of `table` that belong to the searched row (`owner` holds its id) and pass
+    /// `only`; the field's values are their `value` column (e.g. the admins who wrote a
+    /// conversation's parts). `only` is static SQL over the alias [`RELATED`].
+    Related {
+        table: &'static str,
+        owner: &'static str,
+        value: &'static str,
+        only: &'static str,
+    },
+    /// One key of a TEXT column holding a JSON object, read as the field's type.
+    JsonKey {
+        column: &'static str,
+        key: &'static str,
+    },
+    /// A scalar SQL expression computed from the searched row: static text, valid on both
+    /// backends, naming the row's columns as `table.column` (e.g. a subquery on another
+    /// table, or a `CASE`). Never holds a request's values.
+    Computed(&'static str),
 }
+
+/// The alias of a [`Target::Related`] table inside its subquery.
+pub const RELATED: &str = "search_related";
 
 /// A sort a search can use: the searched table's integer column (NOT NULL, so a keyset
 /// cursor can hold it) and the direction.

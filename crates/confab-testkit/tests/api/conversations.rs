@@ -493,7 +493,7 @@ async fn conversation_search_finds_by_state_assignee_contact_and_body() {
         refunds
     );
     app.post("/conversations/search")
-        .json(&json!({"query": {"field": "statistics.count_reopens", "operator": "=", "value": 1}}))
+        .json(&json!({"query": {"field": "statistics.median_time_to_reply", "operator": "=", "value": 1}}))
         .send()
         .await
         .assert_error(400, "parameter_invalid");

@@ -9,7 +9,7 @@ mod linked;
 pub(crate) mod participants;
 mod redact;
 mod render;
-mod search;
+pub(crate) mod search;
 pub mod snooze;
 pub(crate) mod tags;
 

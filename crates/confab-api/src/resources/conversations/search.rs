@@ -1,11 +1,13 @@
 //! `POST /conversations/search`: the conversations' searchable fields and where each lives,
 //! run through the one search engine (`crate::search`).
 //!
-//! Served: the conversation's own columns, its source, contacts and tags, and custom
-//! attributes. Not yet searchable (an unknown-field error names them): `open`, `teammate_ids`,
-//! `channel_initiated`, `source.author.name`/`email`, `source.url`, `statistics.*`,
-//! `conversation_rating.*` and `ai_agent*` — they are computed, not stored, and need
-//! denormalised columns first.
+//! Served: the conversation's own columns, its source, contacts and tags, custom attributes,
+//! and what the database computes from the row and its parts (`open`, `teammate_ids`,
+//! `statistics.*` but the median; see `computed`). Not searchable (an unknown-field error
+//! names them): `channel_initiated`, `source.author.name`/`email`, `source.url`,
+//! `statistics.median_time_to_reply`, `conversation_rating.*` and `ai_agent*` (decision 0028).
+
+pub(crate) mod computed;
 
 use axum::extract::State;
 use confab_domain::models::DataModel;
@@ -21,11 +23,11 @@ use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::gate::Ctx;
 use crate::paging::cursor_pages;
-use crate::search::{search_fields, search_targets, FieldSpec, Searchable};
+use crate::search::{concat_fields, search_fields, search_targets, FieldSpec, Searchable};
 use crate::state::AppState;
 
 /// Conversation times compare to the second (only contact search matches by day).
-const FIELDS: [FieldSpec; 19] = [
+const FIELDS: [FieldSpec; 21] = [
     ("id", FieldType::Id, Target::Column("id")),
     (
         "created_at",
@@ -101,10 +103,13 @@ const FIELDS: [FieldSpec; 19] = [
     ("state", FieldType::String, Target::Column("state")),
     ("read", FieldType::Boolean, Target::Column("read")),
     ("priority", FieldType::String, Target::Column("priority")),
+    ("open", FieldType::Boolean, computed::OPEN),
+    ("teammate_ids", FieldType::Id, computed::TEAMMATES),
 ];
 
-const SEARCH_FIELDS: [SearchField; 19] = search_fields(&FIELDS);
-const TARGETS: [(&str, Target); 20] = search_targets(&FIELDS);
+const ALL_FIELDS: [FieldSpec; 38] = concat_fields(&FIELDS, &computed::STATISTICS);
+const SEARCH_FIELDS: [SearchField; 38] = search_fields(&ALL_FIELDS);
+const TARGETS: [(&str, Target); 39] = search_targets(&ALL_FIELDS);
 
 /// Conversations as a searchable resource: 20 per page by default, 150 at most, most
 /// recently updated first.

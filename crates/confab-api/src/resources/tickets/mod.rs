@@ -7,6 +7,7 @@ mod attributes;
 mod create;
 pub mod jobs;
 mod render;
+mod search;
 mod types;
 mod update;
 
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
                 .put(update::update)
                 .merge(since(ApiVersion::V2_13, axum::routing::delete(delete))),
         )
+        .route("/tickets/search", post(search::search))
         .route("/tickets/{id}/reply", post(update::reply))
         .route("/tickets/{id}/tags", post(tag))
         .route("/tickets/{id}/tags/{tag_id}", axum::routing::delete(untag))
