@@ -63,7 +63,10 @@ async fn clock(ctx: Ctx) -> axum::Json<serde_json::Value> {
     render_clock(ctx.workspace().clock)
 }
 
+// A misspelt field (say `advance` for `advance_seconds`) would otherwise be a 200 that moves
+// nothing, and a test waiting for time to pass would fail far from its cause.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ClockRequest {
     /// Stop the clock at this UNIX time.
     freeze_at: Option<i64>,

@@ -572,6 +572,24 @@ async fn a_snoozed_conversation_reopens_when_the_clock_passes_its_time() {
 }
 
 #[tokio::test]
+async fn a_misspelt_clock_field_is_refused_and_moves_nothing() {
+    let app = TestApp::new().await;
+    set_clock(&app, 1_800_000_000).await;
+    let res = app
+        .post("/_confab/clock")
+        .json(&json!({"advance": 120}))
+        .send()
+        .await;
+    res.assert_error(400, "parameter_invalid");
+    let message = res.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("advance_seconds"), "{message}");
+    let clock = app.get("/_confab/clock").send().await;
+    assert_eq!(clock.body["now"], 1_800_000_000);
+}
+
+#[tokio::test]
 async fn participants_join_by_email_as_new_leads_and_the_last_one_cannot_leave() {
     let app = TestApp::with_demo().await;
     let c = contact(&app, json!({"email": "first@x.com"})).await;
