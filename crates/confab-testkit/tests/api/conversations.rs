@@ -656,3 +656,50 @@ async fn blocking_a_contact_closes_its_conversations() {
     let untouched = app.get(&format!("/conversations/{fine}")).send().await;
     assert_eq!(untouched.body["state"], "open");
 }
+
+#[tokio::test]
+async fn replies_carry_their_attachments_into_the_part() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "att@x.com"})).await;
+    let id = start(&app, &c, "see screenshot").await;
+    for v in ApiVersion::ALL {
+        let conv = app
+            .post(&format!("/conversations/{id}/reply"))
+            .version(v)
+            .json(&json!({
+                "type": "admin", "message_type": "comment", "admin_id": "1", "body": "Here",
+                "attachment_urls": ["https://cdn.example/files/guide.pdf"],
+                "attachment_files": [{"name": "log.txt", "content_type": "text/plain", "data": "aGVsbG8="}],
+            }))
+            .send()
+            .await;
+        conv.assert_status(200);
+        let parts = conv.body["conversation_parts"]["conversation_parts"]
+            .as_array()
+            .unwrap();
+        let attachments = &parts.last().unwrap()["attachments"];
+        assert_eq!(
+            attachments[0]["url"], "https://cdn.example/files/guide.pdf",
+            "{v}"
+        );
+        assert_eq!(attachments[0]["content_type"], "application/pdf");
+        assert_eq!(attachments[1]["name"], "log.txt");
+        assert_eq!(attachments[1]["filesize"], 5);
+        assert_eq!(attachments[1]["url"], "data:text/plain;base64,aGVsbG8=");
+    }
+    let res = app
+        .post(&format!("/conversations/{id}/reply"))
+        .json(
+            &json!({"type": "user", "message_type": "comment", "intercom_user_id": c,
+                      "body": "x", "attachment_urls": ["javascript:alert(1)"]}),
+        )
+        .send()
+        .await;
+    res.assert_error(400, "parameter_invalid");
+    let after = app.get(&format!("/conversations/{id}")).send().await;
+    assert_eq!(
+        after.body["conversation_parts"]["total_count"],
+        ApiVersion::ALL.len(),
+        "the refused reply wrote nothing"
+    );
+}

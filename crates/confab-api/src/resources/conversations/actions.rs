@@ -30,6 +30,8 @@ pub(crate) struct NewPart<'a> {
     pub(crate) assigned: Option<(&'a str, Option<String>)>,
     /// For tickets: the state category the part moves the ticket from, and to.
     pub(crate) ticket_state: Option<(&'a str, &'a str)>,
+    /// `part_attachment`s (see [`super::attachments`]).
+    pub(crate) attachments: Vec<Value>,
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
@@ -97,7 +99,7 @@ pub(crate) async fn write_part(
         "conversation_id": conversation_id, "part_type": part.part_type, "body": part.body,
         "author_type": part.author_type, "author_id": part.author_id,
         "assigned_type": assigned_type, "assigned_id": assigned_id,
-        "attachments": [], "redacted": false,
+        "attachments": part.attachments, "redacted": false,
         "created_at": now, "updated_at": now, "notified_at": now,
         "ticket_state": part.ticket_state.map(|(_, to)| to),
         "previous_ticket_state": part.ticket_state.map(|(from, _)| from),
@@ -216,6 +218,7 @@ pub(crate) async fn prepare_reply<'a>(
 ) -> ApiResult<Reply<'a>> {
     let kind = required_str(body, "type")?;
     let message_type = required_str(body, "message_type")?;
+    let attachments = super::attachments::attachments_of(body)?;
     if kind == "admin" {
         let allowed = match message_type {
             part_type::COMMENT | part_type::NOTE => true,
@@ -240,6 +243,7 @@ pub(crate) async fn prepare_reply<'a>(
             author_id: author.to_string(),
             assigned: None,
             ticket_state: None,
+            attachments: attachments.clone(),
         };
         return Ok(Reply {
             thread: conversation,
@@ -291,6 +295,7 @@ pub(crate) async fn prepare_reply<'a>(
         author_id: id_of(&contact).to_owned(),
         assigned: None,
         ticket_state: None,
+        attachments,
     };
     Ok(Reply {
         thread: conversation,
@@ -419,6 +424,7 @@ pub(super) async fn manage(
         author_id: author.to_string(),
         assigned,
         ticket_state: None,
+        attachments: Vec::new(),
     };
     append(scope, &ctx, &conversation, part, changes).await
 }

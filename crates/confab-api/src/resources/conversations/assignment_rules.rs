@@ -32,6 +32,7 @@ pub(super) async fn run(
         author_id: "0".to_owned(),
         assigned: Some(("nobody_admin", None)),
         ticket_state: None,
+        attachments: Vec::new(),
     };
     append(scope, &ctx, &conversation, part, changes).await
 }

@@ -4,6 +4,7 @@
 
 mod actions;
 mod assignment_rules;
+mod attachments;
 mod handling;
 mod linked;
 pub(crate) mod participants;

@@ -82,6 +82,7 @@ pub(super) async fn attach(
         author_id: admin.to_string(),
         assigned: None,
         ticket_state: None,
+        attachments: Vec::new(),
     };
     append(scope, &ctx, &conversation, part, Record::new()).await
 }
@@ -119,6 +120,7 @@ pub(super) async fn detach(
         author_id: admin.to_string(),
         assigned: None,
         ticket_state: None,
+        attachments: Vec::new(),
     };
     append(scope, &ctx, &conversation, part, Record::new()).await
 }

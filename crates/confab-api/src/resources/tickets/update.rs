@@ -124,6 +124,7 @@ fn event<'a>(part_type: &'a str, author: i64) -> NewPart<'a> {
         author_id: author.to_string(),
         assigned: None,
         ticket_state: None,
+        attachments: Vec::new(),
     }
 }
 
