@@ -108,7 +108,8 @@ def test_tags_companies_notes_and_events(client: Intercom):
         assert note.contact.id == user
     assert len(list(client.notes.list(user, per_page=2))) == 3
 
-    event = {"id": user, "event_name": "py-ordered", "created_at": 1_700_000_000}
+    # Recent: events older than 90 days are not listed.
+    event = {"id": user, "event_name": "py-ordered", "created_at": int(time.time()) - 60}
     client.events.create(request=event)
     client.events.create(request=event)
     listed = client.events.list(type="user", intercom_user_id=user)

@@ -179,8 +179,10 @@ test("a new data attribute is usable at once and events are recorded", async () 
         custom_attributes: { [`tier_${run}`]: "gold" },
     });
     assert.equal(updated.custom_attributes[`tier_${run}`], "gold");
-    await client.events.create({ id: created[0], event_name: "ordered", created_at: 1_700_000_000 });
-    await client.events.create({ id: created[0], event_name: "ordered", created_at: 1_700_000_000 });
+    // Recent: events older than 90 days are not listed.
+    const orderedAt = Math.floor(Date.now() / 1000) - 60;
+    await client.events.create({ id: created[0], event_name: "ordered", created_at: orderedAt });
+    await client.events.create({ id: created[0], event_name: "ordered", created_at: orderedAt });
     const events = await client.events.list({ type: "user", intercom_user_id: created[0] });
     assert.equal(events.events.length, 1, "a duplicate event is ignored");
     assert.equal(events.events[0].event_name, "ordered");
