@@ -102,6 +102,8 @@ pub mod relation {
     pub const CONTACT_CUSTOM_OBJECT: &str = "contact_custom_object";
     /// conversation → contact (its participants)
     pub const CONVERSATION_CONTACT: &str = "conversation_contact";
+    /// conversation → custom object instance
+    pub const CONVERSATION_CUSTOM_OBJECT: &str = "conversation_custom_object";
     /// conversation → tag; `meta` holds `{"admin_id": …}`
     pub const CONVERSATION_TAG: &str = "conversation_tag";
     /// conversation or ticket → the conversation or ticket it was linked to when created

@@ -4,7 +4,7 @@
 
 use crate::record::relation::{
     COMPANY_TAG, CONTACT_COMPANY, CONTACT_CUSTOM_OBJECT, CONTACT_SUBSCRIPTION, CONTACT_TAG,
-    CONVERSATION_CONTACT, CONVERSATION_LINK, CONVERSATION_TAG,
+    CONVERSATION_CONTACT, CONVERSATION_CUSTOM_OBJECT, CONVERSATION_LINK, CONVERSATION_TAG,
 };
 use crate::record::{flag, int, json, text, IdStyle, Side, Table};
 
@@ -223,7 +223,10 @@ pub const CUSTOM_OBJECT_INSTANCES: Table = Table {
         int("created_at"),
         int("updated_at"),
     ],
-    links: &[(CONTACT_CUSTOM_OBJECT, Side::Right)],
+    links: &[
+        (CONTACT_CUSTOM_OBJECT, Side::Right),
+        (CONVERSATION_CUSTOM_OBJECT, Side::Right),
+    ],
 };
 
 /// Open company scrolls (`GET /companies/scroll`), at most one per workspace; the id is the
@@ -276,6 +279,7 @@ pub const CONVERSATIONS: Table = Table {
         (CONVERSATION_TAG, Side::Left),
         (CONVERSATION_LINK, Side::Left),
         (CONVERSATION_LINK, Side::Right),
+        (CONVERSATION_CUSTOM_OBJECT, Side::Left),
     ],
 };
 

@@ -703,3 +703,62 @@ async fn replies_carry_their_attachments_into_the_part() {
         "the refused reply wrote nothing"
     );
 }
+
+#[tokio::test]
+async fn an_update_associates_custom_object_instances_and_shows_them_as_attributes() {
+    let app = TestApp::with_demo().await;
+    let c = contact(&app, json!({"email": "co@x.com"})).await;
+    let id = start(&app, &c, "where is my order?").await;
+    let order = app
+        .post("/custom_object_instances/Order")
+        .version(ApiVersion::V2_14)
+        .json(&json!({"external_id": "o-77", "custom_attributes": {"total": "12"}}))
+        .send()
+        .await;
+    order.assert_status(200);
+    let order_id = order.body["id"].as_str().unwrap().to_owned();
+    for v in [ApiVersion::V2_14, ApiVersion::Unstable] {
+        let res = app
+            .put(&format!("/conversations/{id}"))
+            .version(v)
+            .json(&json!({"custom_attributes": {"order": [order_id]}}))
+            .send()
+            .await;
+        res.assert_status(200);
+        let orders = &res.body["custom_attributes"]["order"];
+        assert_eq!(orders["type"], "order.list", "{v}");
+        assert_eq!(orders["instances"][0]["id"], order_id.as_str());
+        assert_eq!(orders["instances"][0]["external_id"], "o-77");
+    }
+    app.put(&format!("/conversations/{id}"))
+        .version(ApiVersion::V2_14)
+        .json(&json!({"custom_attributes": {"order": ["999999"]}}))
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    let cleared = app
+        .put(&format!("/conversations/{id}"))
+        .version(ApiVersion::V2_14)
+        .json(&json!({"custom_attributes": {"order": []}}))
+        .send()
+        .await;
+    assert_eq!(cleared.body["custom_attributes"], json!({}));
+    // Deleting the instance leaves nothing dangling on the conversation.
+    app.put(&format!("/conversations/{id}"))
+        .version(ApiVersion::V2_14)
+        .json(&json!({"custom_attributes": {"order": [order_id]}}))
+        .send()
+        .await
+        .assert_status(200);
+    app.delete(&format!("/custom_object_instances/Order/{order_id}"))
+        .version(ApiVersion::V2_14)
+        .send()
+        .await
+        .assert_status(200);
+    let after = app
+        .get(&format!("/conversations/{id}"))
+        .version(ApiVersion::V2_14)
+        .send()
+        .await;
+    assert_eq!(after.body["custom_attributes"], json!({}));
+}

@@ -14,6 +14,7 @@ pub(crate) use write::check_unique;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
+use confab_domain::record::relation::CONTACT_CUSTOM_OBJECT;
 use confab_domain::record::{flag_of, id_of, Record};
 use confab_domain::tables::{CONTACTS, DATA_EVENTS, DATA_EVENT_SUMMARIES, NOTES};
 use confab_domain::{ApiVersion, ErrorCode};
@@ -134,7 +135,9 @@ async fn update(
     write::check_unique(&mut scope, &next, Some(&id)).await?;
     scope.update_record(&CONTACTS, &id, &changes).await?;
     if let Some(associations) = associations {
-        associations.apply(&mut scope, &id, now).await?;
+        associations
+            .apply(&mut scope, CONTACT_CUSTOM_OBJECT, &id, now)
+            .await?;
     }
     let stored = find_contact(&mut scope, &id).await?;
     let rendered = render_contact(&mut scope, &stored, ctx.version).await?;

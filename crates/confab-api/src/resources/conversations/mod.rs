@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use confab_domain::models::conversation::state;
 use confab_domain::models::DataModel;
-use confab_domain::record::relation::CONVERSATION_CONTACT;
+use confab_domain::record::relation::{CONVERSATION_CONTACT, CONVERSATION_CUSTOM_OBJECT};
 use confab_domain::record::{flag_of, id_of, text_of, Record};
 use confab_domain::tables::{CONTACTS, CONVERSATIONS, CONVERSATION_PARTS};
 use confab_domain::{ApiVersion, ErrorCode};
@@ -38,6 +38,7 @@ use crate::extract::{Json, Path, Query};
 use crate::gate::{since, until, Ctx};
 use crate::input::{field, object_field, record_from_body, required_str, Kind, TEXT};
 use crate::paging::{cursor_pages, cursor_request, PageSize};
+use crate::resources::custom_objects::Associations;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -262,11 +263,19 @@ async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Json(body): Json<Map<String, Value>>,
+    Json(mut body): Json<Map<String, Value>>,
 ) -> ApiResult<axum::Json<Value>> {
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let current = find_conversation(&mut scope, &id).await?;
+    // From 2.13, as for contacts, `custom_attributes` may also associate custom object
+    // instances, named by their type.
+    let associations = match body.get_mut("custom_attributes") {
+        Some(Value::Object(attributes)) if ctx.version >= ApiVersion::V2_13 => {
+            Some(Associations::take(&mut scope, attributes).await?)
+        }
+        _ => None,
+    };
     let mut changes = record_from_body(&body, &[field("read", Kind::Bool)])?;
     if ctx.version >= ApiVersion::V2_13 {
         changes.extend(record_from_body(&body, &[field("title", TEXT)])?);
@@ -286,6 +295,11 @@ async fn update(
     }
     changes.insert("updated_at".into(), json!(now));
     scope.update_record(&CONVERSATIONS, &id, &changes).await?;
+    if let Some(associations) = associations {
+        associations
+            .apply(&mut scope, CONVERSATION_CUSTOM_OBJECT, &id, now)
+            .await?;
+    }
     let stored = find_conversation(&mut scope, &id).await?;
     let rendered = render_conversation(&mut scope, &stored, view(&ctx, true, None)).await?;
     scope.commit().await?;

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 
 use confab_domain::models::conversation::{statistics, AuthorKind, Event, Statistics};
 use confab_domain::models::Admin;
-use confab_domain::record::relation::{CONVERSATION_CONTACT, CONVERSATION_TAG};
+use confab_domain::record::relation::{
+    CONVERSATION_CONTACT, CONVERSATION_CUSTOM_OBJECT, CONVERSATION_TAG,
+};
 use confab_domain::record::{flag_of, id_of, int_of, text_of, Record, Side};
-use confab_domain::tables::{CONTACTS, CONVERSATION_PARTS, TAGS};
+use confab_domain::tables::{CONTACTS, CONVERSATION_PARTS, CUSTOM_OBJECT_INSTANCES, TAGS};
 use confab_domain::ApiVersion;
 use confab_store::links::Link;
 use confab_store::records::Filter;
@@ -81,6 +83,8 @@ pub(crate) struct Loaded {
     tag_records: HashMap<String, Record>,
     admins: HashMap<String, Admin>,
     pub(crate) linked: Linked,
+    /// The custom object instances associated with each conversation.
+    objects: HashMap<String, Vec<Record>>,
 }
 
 pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Loaded> {
@@ -149,6 +153,7 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         .map(|a| (a.id.to_string(), a))
         .collect();
     let linked = Linked::load(scope, &ids).await?;
+    let objects = associated_objects(scope, &ids).await?;
     Ok(Loaded {
         parts,
         contacts,
@@ -157,7 +162,69 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         tag_records,
         admins,
         linked,
+        objects,
     })
+}
+
+/// The custom object instances associated with these conversations, by conversation.
+async fn associated_objects<C: Conn>(
+    scope: &mut Scope<C>,
+    ids: &[String],
+) -> ApiResult<HashMap<String, Vec<Record>>> {
+    let links = scope
+        .links_of(CONVERSATION_CUSTOM_OBJECT, Side::Left, ids)
+        .await?;
+    if links.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let instance_ids: Vec<String> = links
+        .values()
+        .flatten()
+        .map(|l| l.right_id.clone())
+        .collect();
+    let instances: HashMap<String, Record> = scope
+        .records_by_ids(&CUSTOM_OBJECT_INSTANCES, &instance_ids)
+        .await?
+        .into_iter()
+        .map(|r| (id_of(&r).to_owned(), r))
+        .collect();
+    Ok(links
+        .into_iter()
+        .map(|(owner, links)| {
+            let held = links
+                .iter()
+                .filter_map(|l| instances.get(&l.right_id).cloned())
+                .collect();
+            (owner, held)
+        })
+        .collect())
+}
+
+/// A conversation's custom attributes, with each associated custom object type as a
+/// `custom_object_instance_list` under its identifier (lowercased, as updates name it).
+fn custom_attributes(record: &Record, loaded: &Loaded) -> Value {
+    let mut attributes = record
+        .get("custom_attributes")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for instance in loaded
+        .objects
+        .get(id_of(record))
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let key = text_of(instance, "type_identifier")
+            .unwrap_or_default()
+            .to_lowercase();
+        let list = attributes
+            .entry(key.clone())
+            .or_insert_with(|| json!({"type": format!("{key}.list"), "instances": []}));
+        if let Some(instances) = list.get_mut("instances").and_then(Value::as_array_mut) {
+            instances.push(crate::resources::custom_objects::render_instance(instance));
+        }
+    }
+    Value::Object(attributes)
 }
 
 /// Intercom's plain-text form of an HTML body: tags dropped, the common entities decoded.
@@ -389,7 +456,7 @@ fn canonical(record: &Record, loaded: &Loaded, view: View) -> Value {
         "source": source,
         "contacts": contacts,
         "teammates": teammates,
-        "custom_attributes": record.get("custom_attributes").filter(|v| v.is_object()).cloned().unwrap_or_else(|| json!({})),
+        "custom_attributes": custom_attributes(record, loaded),
         "sla_applied": Value::Null,
         "statistics": render_statistics(&stats),
         "linked_objects": loaded.linked.render(id),

@@ -1,5 +1,5 @@
-//! Associating custom object instances with contacts, as `PUT /contacts/{id}` does through
-//! its `custom_attributes`.
+//! Associating custom object instances with contacts and conversations, as `PUT /contacts/{id}`
+//! and `PUT /conversations/{id}` do through their `custom_attributes`.
 
 use confab_domain::record::relation::CONTACT_CUSTOM_OBJECT;
 use confab_domain::record::{id_of, text_of, Side};
@@ -63,9 +63,16 @@ impl Associations {
         self.0.is_empty()
     }
 
-    /// Makes the contact's instances of each named type exactly the ids given (an empty array
-    /// removes them all); instances of other types are left alone.
-    pub async fn apply(&self, scope: &mut WriteScope, contact_id: &str, now: i64) -> ApiResult<()> {
+    /// Makes the instances `owner_id` holds through `relation` (a contact's or a
+    /// conversation's) of each named type exactly the ids given (an empty array removes them
+    /// all); instances of other types are left alone.
+    pub async fn apply(
+        &self,
+        scope: &mut WriteScope,
+        relation: &'static str,
+        owner_id: &str,
+        now: i64,
+    ) -> ApiResult<()> {
         for (identifier, ids) in &self.0 {
             let current = scope
                 .records(
@@ -73,22 +80,20 @@ impl Associations {
                     &[
                         Filter::Eq("type_identifier", json!(identifier)),
                         Filter::LinkedFrom {
-                            relation: CONTACT_CUSTOM_OBJECT,
-                            left_id: contact_id.to_owned(),
+                            relation,
+                            left_id: owner_id.to_owned(),
                         },
                     ],
                 )
                 .await?;
             for old in &current {
                 if !ids.iter().any(|id| id == id_of(old)) {
-                    scope
-                        .remove_link(CONTACT_CUSTOM_OBJECT, contact_id, id_of(old))
-                        .await?;
+                    scope.remove_link(relation, owner_id, id_of(old)).await?;
                 }
             }
             for id in ids {
                 scope
-                    .put_link(CONTACT_CUSTOM_OBJECT, contact_id, id, &Value::Null, now)
+                    .put_link(relation, owner_id, id, &Value::Null, now)
                     .await?;
             }
         }
