@@ -201,6 +201,7 @@ async fn deleting_an_instance_removes_its_contact_links() {
 #[tokio::test]
 async fn a_contact_update_can_associate_instances_through_custom_attributes() {
     use confab_api::resources::custom_objects::{instance_ids_of, Associations};
+    use confab_domain::record::relation::CONTACT_CUSTOM_OBJECT;
     let app = with_order_type().await;
     let first = upsert(&app, json!({"external_id": "o-1"})).await.body["id"]
         .as_str()
@@ -226,12 +227,18 @@ async fn a_contact_update_can_associate_instances_through_custom_attributes() {
         .await
         .unwrap();
     assert_eq!(attributes, *json!({"plan": "pro"}).as_object().unwrap());
-    taken.apply(&mut scope, &contact_id, 1).await.unwrap();
+    taken
+        .apply(&mut scope, CONTACT_CUSTOM_OBJECT, &contact_id, 1)
+        .await
+        .unwrap();
     let mut only_second = json!({"Order": [second]}).as_object().unwrap().clone();
     let taken = Associations::take(&mut scope, &mut only_second)
         .await
         .unwrap();
-    taken.apply(&mut scope, &contact_id, 2).await.unwrap();
+    taken
+        .apply(&mut scope, CONTACT_CUSTOM_OBJECT, &contact_id, 2)
+        .await
+        .unwrap();
     assert_eq!(
         instance_ids_of(&mut scope, &contact_id).await.unwrap(),
         vec![second.clone()]
