@@ -303,6 +303,7 @@ pub const CONVERSATION_PARTS: Table = Table {
         int("notified_at"),
         text("ticket_state"),
         text("previous_ticket_state"),
+        json("metadata"),
     ],
     links: &[],
 };

@@ -802,3 +802,66 @@ async fn the_demo_inbox_has_ticket_types_conversations_with_history_and_tickets(
         "Login outage"
     );
 }
+
+#[tokio::test]
+async fn an_attribute_update_is_a_part_that_2_14_shows_with_the_value() {
+    let app = TestApp::new().await;
+    let type_id = ticket_type(&app, "Order", "Customer").await;
+    let tier = app
+        .post(&format!("/ticket_types/{type_id}/attributes"))
+        .json(&json!({"name": "Tier", "description": "d", "data_type": "list", "list_items": "Gold,Silver"}))
+        .send()
+        .await;
+    let tier_id = tier.body["id"].as_str().unwrap().to_owned();
+    let silver_id = tier.body["input_options"]["list_items"][1]["id"].clone();
+    let c = contact(&app, json!({"email": "a@x.com"})).await;
+    let t = ticket(
+        &app,
+        ApiVersion::V2_14,
+        json!({"ticket_type_id": type_id, "contacts": [{"id": c}],
+        "ticket_attributes": {"Tier": "Gold"}}),
+    )
+    .await;
+    let id = t["id"].as_str().unwrap();
+    let res = app
+        .put(&format!("/tickets/{id}"))
+        .version(ApiVersion::V2_14)
+        .json(&json!({"ticket_attributes": {"Tier": "Silver", "_default_title_": "Upgrade"}}))
+        .send()
+        .await;
+    res.assert_status(200);
+    assert_eq!(res.body["ticket_attributes"]["Tier"], "Silver");
+    let parts = res.body["ticket_parts"]["ticket_parts"].as_array().unwrap();
+    assert_eq!(parts.len(), 2, "one part per changed attribute");
+    let tier_part = parts
+        .iter()
+        .find(|p| p["updated_attribute_data"]["attribute"]["label"] == "Tier")
+        .unwrap();
+    assert_eq!(tier_part["part_type"], "ticket_attribute_updated_by_admin");
+    assert_eq!(
+        tier_part["updated_attribute_data"]["attribute"]["id"],
+        tier_id.as_str()
+    );
+    assert_eq!(
+        tier_part["updated_attribute_data"]["value"]["label"],
+        "Silver"
+    );
+    assert_eq!(
+        tier_part["updated_attribute_data"]["value"]["id"],
+        silver_id
+    );
+    let again = app
+        .put(&format!("/tickets/{id}"))
+        .version(ApiVersion::V2_11)
+        .json(&json!({"ticket_attributes": {"Tier": "Silver"}}))
+        .send()
+        .await;
+    let parts = again.body["ticket_parts"]["ticket_parts"]
+        .as_array()
+        .unwrap();
+    assert_eq!(parts.len(), 2, "an unchanged value writes no part");
+    assert!(
+        parts[0].get("updated_attribute_data").is_none(),
+        "2.11 does not show it"
+    );
+}

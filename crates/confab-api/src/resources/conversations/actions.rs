@@ -32,6 +32,8 @@ pub(crate) struct NewPart<'a> {
     pub(crate) ticket_state: Option<(&'a str, &'a str)>,
     /// `part_attachment`s (see [`super::attachments`]).
     pub(crate) attachments: Vec<Value>,
+    /// What the part records beyond its body (a ticket attribute update's data).
+    pub(crate) metadata: Value,
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
@@ -99,7 +101,7 @@ pub(crate) async fn write_part(
         "conversation_id": conversation_id, "part_type": part.part_type, "body": part.body,
         "author_type": part.author_type, "author_id": part.author_id,
         "assigned_type": assigned_type, "assigned_id": assigned_id,
-        "attachments": part.attachments, "redacted": false,
+        "attachments": part.attachments, "redacted": false, "metadata": part.metadata,
         "created_at": now, "updated_at": now, "notified_at": now,
         "ticket_state": part.ticket_state.map(|(_, to)| to),
         "previous_ticket_state": part.ticket_state.map(|(from, _)| from),
@@ -244,6 +246,7 @@ pub(crate) async fn prepare_reply<'a>(
             assigned: None,
             ticket_state: None,
             attachments: attachments.clone(),
+            metadata: Value::Null,
         };
         return Ok(Reply {
             thread: conversation,
@@ -296,6 +299,7 @@ pub(crate) async fn prepare_reply<'a>(
         assigned: None,
         ticket_state: None,
         attachments,
+        metadata: Value::Null,
     };
     Ok(Reply {
         thread: conversation,
@@ -425,6 +429,7 @@ pub(super) async fn manage(
         assigned,
         ticket_state: None,
         attachments: Vec::new(),
+        metadata: Value::Null,
     };
     append(scope, &ctx, &conversation, part, changes).await
 }

@@ -33,6 +33,7 @@ pub(super) async fn run(
         assigned: Some(("nobody_admin", None)),
         ticket_state: None,
         attachments: Vec::new(),
+        metadata: Value::Null,
     };
     append(scope, &ctx, &conversation, part, changes).await
 }

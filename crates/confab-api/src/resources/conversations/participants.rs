@@ -83,6 +83,7 @@ pub(super) async fn attach(
         assigned: None,
         ticket_state: None,
         attachments: Vec::new(),
+        metadata: Value::Null,
     };
     append(scope, &ctx, &conversation, part, Record::new()).await
 }
@@ -121,6 +122,7 @@ pub(super) async fn detach(
         assigned: None,
         ticket_state: None,
         attachments: Vec::new(),
+        metadata: Value::Null,
     };
     append(scope, &ctx, &conversation, part, Record::new()).await
 }

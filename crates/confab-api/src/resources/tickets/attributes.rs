@@ -60,6 +60,40 @@ fn checked_value(attribute: &Record, value: &Value) -> Result<Value, String> {
     }
 }
 
+/// What a part records of an attribute update (`updated_attribute_data`, 2.14+): the
+/// attribute, and the value with its list item id for list attributes.
+pub fn updated_attribute_data(attribute: &Record, value: &Value) -> Value {
+    let label = match value {
+        Value::String(s) => Value::String(s.clone()),
+        Value::Null => Value::String(String::new()),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| Value::String(i.as_str().map_or_else(|| i.to_string(), str::to_owned)))
+                .collect(),
+        ),
+        other => Value::String(other.to_string()),
+    };
+    let item_id = value.as_str().and_then(|label| {
+        attribute
+            .get("input_options")?
+            .get("list_items")?
+            .as_array()?
+            .iter()
+            .find(|item| item.get("label").and_then(Value::as_str) == Some(label))?
+            .get("id")
+            .cloned()
+    });
+    serde_json::json!({
+        "attribute": {
+            "type": "attribute",
+            "id": confab_domain::record::id_of(attribute),
+            "label": text_of(attribute, "name").unwrap_or_default(),
+        },
+        "value": {"type": "value", "id": item_id.unwrap_or(Value::Null), "label": label},
+    })
+}
+
 /// `given` merged over `current`, each key checked against the type's `attributes`.
 /// `creating` also requires every attribute marked `required_to_create`.
 pub fn merge_ticket_attributes(

@@ -69,8 +69,19 @@ pub fn render_part(
         "external_id": part.get("external_id"),
         "redacted": flag_of(part, "redacted"),
     });
-    if let (Some(previous), Some(obj)) = (previous, out.as_object_mut()) {
+    let Some(obj) = out.as_object_mut() else {
+        return out;
+    };
+    if let Some(previous) = previous {
         obj.insert("previous_ticket_state".into(), json!(previous));
+    }
+    // 2.14 shows what an attribute update changed.
+    if let Some(data) = part
+        .get("metadata")
+        .and_then(|m| m.get("updated_attribute_data"))
+        .filter(|_| version >= ApiVersion::V2_14)
+    {
+        obj.insert("updated_attribute_data".into(), data.clone());
     }
     out
 }

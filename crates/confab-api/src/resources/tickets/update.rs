@@ -12,7 +12,7 @@ use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::WriteScope;
 use serde_json::{json, Map, Value};
 
-use super::attributes::merge_ticket_attributes;
+use super::attributes::{merge_ticket_attributes, updated_attribute_data};
 use super::types::{attributes_of, usable_states};
 use super::{find_ticket, render_ticket_one};
 use crate::error::{ApiError, ApiResult};
@@ -125,17 +125,20 @@ fn event<'a>(part_type: &'a str, author: i64) -> NewPart<'a> {
         assigned: None,
         ticket_state: None,
         attachments: Vec::new(),
+        metadata: Value::Null,
     }
 }
 
-/// The plain field changes of an update: attributes, sharing, company.
+/// The plain field changes of an update (attributes, sharing, company), and the
+/// `updated_attribute_data` of each attribute whose value changed.
 async fn field_changes(
     scope: &mut WriteScope,
     version: ApiVersion,
     body: &Map<String, Value>,
     ticket: &Record,
-) -> ApiResult<Record> {
+) -> ApiResult<(Record, Vec<Value>)> {
     let mut changes = Record::new();
+    let mut updated = Vec::new();
 
     if let Some(given) = object_field(body, "ticket_attributes")? {
         let type_id = int_of(ticket, "ticket_type_id")
@@ -149,6 +152,21 @@ async fn field_changes(
             merge_ticket_attributes(&attributes, ticket.get("ticket_attributes"), given, false)?;
         if let Some(title) = merged.get("_default_title_").and_then(Value::as_str) {
             changes.insert("title".into(), json!(title));
+        }
+        let before = ticket.get("ticket_attributes");
+        for (name, value) in &merged {
+            let was = before.and_then(|b| b.get(name)).unwrap_or(&Value::Null);
+            if was == value {
+                continue;
+            }
+            if let Some(attribute) = attributes
+                .iter()
+                .find(|a| text_of(a, "name") == Some(name.as_str()))
+            {
+                updated.push(json!({
+                    "updated_attribute_data": updated_attribute_data(attribute, value),
+                }));
+            }
         }
         changes.insert("ticket_attributes".into(), Value::Object(merged));
     }
@@ -171,7 +189,7 @@ async fn field_changes(
         };
         changes.insert("company_id".into(), json!(company.as_ref().map(id_of)));
     }
-    Ok(changes)
+    Ok((changes, updated))
 }
 
 /// Assigns the ticket to the admin or team `assignee` names (`0`: nobody).
@@ -227,10 +245,16 @@ pub(super) async fn update(
         }
         None => ctx.principal.admin_id,
     };
-    let mut changes = field_changes(&mut scope, ctx.version, &body, &ticket).await?;
+    let (mut changes, updated_attributes) =
+        field_changes(&mut scope, ctx.version, &body, &ticket).await?;
     if !changes.is_empty() {
         changes.insert("updated_at".into(), json!(now));
         scope.update_record(&CONVERSATIONS, &id, &changes).await?;
+    }
+    for metadata in updated_attributes {
+        let mut part = event("ticket_attribute_updated_by_admin", author);
+        part.metadata = metadata;
+        write_part(&mut scope, &id, part, Record::new(), now).await?;
     }
 
     let mut current_state = text_of(&ticket, "state").unwrap_or(state::OPEN).to_owned();
