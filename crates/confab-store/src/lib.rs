@@ -118,7 +118,34 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&self.pool).await?;
+        self.optimize().await
+    }
+
+    /// Refreshes the SQLite query planner's statistics where they are missing or stale
+    /// (`PRAGMA optimize=0x10002`: every table, bounded work). Without statistics SQLite may
+    /// walk the search order index for a selective filter such as `email =` instead of that
+    /// filter's own index. Cheap when nothing changed; run after migrating and periodically
+    /// by `confab serve`. PostgreSQL's autovacuum analyses by itself: nothing to do there.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            let _writer = self.writer().await;
+            self.pool.execute("PRAGMA optimize=0x10002").await?;
+        }
         Ok(())
+    }
+
+    /// Full planner statistics on both backends (`ANALYZE`), after a bulk load.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
+        self.pool.execute("ANALYZE").await?;
+        Ok(())
+    }
+
+    async fn writer(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     /// A read-only view of one workspace's data.
@@ -135,10 +162,7 @@ impl Store {
     }
 
     async fn begin(&self) -> Result<WriteTx, StoreError> {
-        let lock = match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
+        let lock = self.writer().await;
         let tx = self.pool.begin().await?;
         Ok(WriteTx::new(tx, lock))
     }

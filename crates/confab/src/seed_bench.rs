@@ -3,7 +3,8 @@
 //! N contacts, each with the 10 custom attributes of [`ATTRIBUTES`] (declared as contact data
 //! attributes), 1–3 of the [`TAGS`] tags and one company out of N/100. The same N and seed
 //! give the same contacts, attribute values, tags and companies; only the generated object ids
-//! differ between runs. Contacts are written in transactions of [`BATCH`].
+//! differ between runs. Contacts are written in transactions of [`BATCH`], and the planner's
+//! statistics are refreshed (`ANALYZE`) at the end.
 //!
 //! The values the search benchmark relies on:
 //! - contact `i` has `email` `user{i:07}@…`, `external_id` `ext-{i:07}` (users only; every
@@ -222,6 +223,12 @@ pub async fn seed(
             eprintln!("{i} contacts in {:.1} s", started.elapsed().as_secs_f64());
         }
     }
+    // A bulk load leaves the planner's statistics far behind; search needs them to pick
+    // each filter's own index over the order index.
+    store
+        .analyze()
+        .await
+        .context("cannot refresh planner statistics")?;
     Ok(Seeded {
         contacts,
         companies,

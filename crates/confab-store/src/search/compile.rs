@@ -206,7 +206,9 @@ impl Compiler<'_> {
         membership(self.backend, sub, value, t, folded)
     }
 
-    /// Membership through the link table.
+    /// Membership through the link table, as `id [NOT] IN (SELECT left_id FROM links …)`:
+    /// uncorrelated, so the `links_right` index (`workspace_id, relation, right_id, left_id`)
+    /// finds the linked rows once instead of being probed per searched row.
     fn link(
         &self,
         relation: &'static str,
@@ -215,16 +217,35 @@ impl Compiler<'_> {
     ) -> Result<Condition, DomainError> {
         let links = Alias::new(LINKS);
         let mut sub = Query::select();
-        sub.expr(Expr::val(1))
+        sub.expr(Expr::col((links.clone(), Alias::new("left_id"))))
             .from_as(Alias::new("links"), links.clone())
             .and_where(Expr::col((links.clone(), Alias::new("workspace_id"))).eq(self.workspace))
-            .and_where(Expr::col((links.clone(), Alias::new("relation"))).eq(relation))
-            .and_where(Expr::col((links.clone(), Alias::new("left_id"))).equals((
-                Alias::new(self.schema.table),
-                Alias::new(self.schema.id_column),
-            )));
+            .and_where(Expr::col((links.clone(), Alias::new("relation"))).eq(relation));
         let right: SimpleExpr = Expr::col((links, Alias::new("right_id"))).into();
-        membership(self.backend, sub, right, t, folded)
+        let (positive, negated) = positive_form(t);
+        if let Some(positive) = positive {
+            sub.cond_where(test(self.backend, right, &positive, folded)?);
+        }
+        // `left_id` is NOT NULL, so `NOT IN` is the exact complement of `IN`.
+        let id = Expr::expr(self.column(self.schema.id_column));
+        Ok(Cond::all().add(if negated {
+            id.not_in_subquery(sub)
+        } else {
+            id.in_subquery(sub)
+        }))
+    }
+}
+
+/// A membership test as its positive form (`None`: any member at all) and whether the
+/// result is negated: `!=`, `NIN` and `!~` hold where no member passes `=`, `IN`, `~`.
+fn positive_form(t: &Test) -> (Option<Test>, bool) {
+    match t {
+        Test::IsNull => (None, true),
+        Test::NotNull => (None, false),
+        Test::Ne(v) => (Some(Test::Eq(v.clone())), true),
+        Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
+        Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
+        other => (Some(other.clone()), false),
     }
 }
 
@@ -237,14 +258,7 @@ fn membership(
     t: &Test,
     folded: bool,
 ) -> Result<Condition, DomainError> {
-    let (positive, negated) = match t {
-        Test::IsNull => (None, true),
-        Test::NotNull => (None, false),
-        Test::Ne(v) => (Some(Test::Eq(v.clone())), true),
-        Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
-        Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
-        other => (Some(other.clone()), false),
-    };
+    let (positive, negated) = positive_form(t);
     if let Some(positive) = positive {
         sub.cond_where(test(backend, value, &positive, folded)?);
     }
