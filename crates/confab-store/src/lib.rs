@@ -141,6 +141,13 @@ impl Store {
         Ok(())
     }
 
+    /// Runs a schema statement outside any request's transaction, as the one writer.
+    pub(crate) async fn execute_ddl(&self, sql: &str) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
+        self.pool.execute(sql).await?;
+        Ok(())
+    }
+
     async fn writer(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         match &self.write_lock {
             Some(lock) => Some(lock.clone().lock_owned().await),

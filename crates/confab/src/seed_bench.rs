@@ -16,7 +16,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use confab_domain::models::Workspace;
+use confab_domain::models::{DataModel, DataType, Workspace};
 use confab_domain::record::relation::{CONTACT_COMPANY, CONTACT_TAG};
 use confab_domain::record::{id_of, Record};
 use confab_domain::tables::{COMPANIES, CONTACTS, DATA_ATTRIBUTES, TAGS};
@@ -165,6 +165,11 @@ async fn prepare(
         company_ids.push(id_of(&scope.insert_record(&COMPANIES, &record, EPOCH).await?).to_owned());
     }
     scope.commit().await?;
+    // As `POST /data_attributes` does: each attribute gets its search index.
+    for (name, data_type) in ATTRIBUTES {
+        let data_type = DataType::parse(data_type).context("a bench attribute's data type")?;
+        confab_api::search::index_attribute(store, DataModel::Contact, name, data_type).await;
+    }
     Ok((tags, company_ids))
 }
 

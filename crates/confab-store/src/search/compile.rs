@@ -172,45 +172,16 @@ impl Compiler<'_> {
     }
 
     /// The typed value of a custom attribute, or NULL when it is missing or of another JSON
-    /// type (so a stored `"abc"` never meets a numeric comparison).
+    /// type (so a stored `"abc"` never meets a numeric comparison). The key is written into
+    /// the SQL as a quoted literal, so an expression index on the same text serves it
+    /// ([`attribute_sql`]); a name that cannot be a literal is bound instead.
     fn attribute(&self, json: &'static str, name: &str, ty: FieldType) -> SimpleExpr {
-        let name = name.to_owned();
         let column = self.column(json);
-        let (template, key) = match (self.backend, ty) {
-            (Backend::Sqlite, FieldType::Boolean) => (
-                "CASE json_type(?, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END",
-                format!("$.\"{name}\""),
-            ),
-            (
-                Backend::Sqlite,
-                FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
-            ) => (
-                "CASE WHEN json_type(?, ?) IN ('integer', 'real') THEN json_extract(?, ?) END",
-                format!("$.\"{name}\""),
-            ),
-            (Backend::Sqlite, _) => (
-                "CASE WHEN json_type(?, ?) = 'text' THEN json_extract(?, ?) END",
-                format!("$.\"{name}\""),
-            ),
-            (Backend::Postgres, FieldType::Boolean) => (
-                "CASE jsonb_typeof(($1)::jsonb -> $2) WHEN 'boolean' THEN \
-                 CASE WHEN (($3)::jsonb -> $4) = 'true'::jsonb THEN 1 ELSE 0 END END",
-                name,
-            ),
-            (
-                Backend::Postgres,
-                FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
-            ) => (
-                "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'number' \
-                 THEN (($3)::jsonb ->> $4)::numeric END",
-                name,
-            ),
-            (Backend::Postgres, _) => (
-                "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'string' \
-                 THEN ($3)::jsonb ->> $4 END",
-                name,
-            ),
-        };
+        let qualified = format!("\"{}\".\"{json}\"", self.schema.table);
+        if let Some(sql) = attribute_sql(self.backend, &qualified, name, ty) {
+            return Expr::cust(sql).into();
+        }
+        let (template, key) = attribute_template(self.backend, name, ty);
         let key: SimpleExpr = Expr::val(key).into();
         Expr::cust_with_exprs(template, [column.clone(), key.clone(), column, key])
     }
@@ -292,6 +263,83 @@ fn positive_form(t: &Test) -> (Option<Test>, bool) {
         Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
         Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
         other => (Some(other.clone()), false),
+    }
+}
+
+/// The SQL of a custom attribute's typed value (see `Compiler::attribute`) for `column`
+/// (SQL text naming the JSON column), with the key as a literal: the compiler's expression
+/// and the index `Scope::index_custom_attribute` creates are this same text. `None` when
+/// the name holds a control character, which stays a bound value.
+pub(super) fn attribute_sql(
+    backend: Backend,
+    column: &str,
+    name: &str,
+    ty: FieldType,
+) -> Option<String> {
+    if name.chars().any(char::is_control) {
+        return None;
+    }
+    let (template, key) = attribute_template(backend, name, ty);
+    let key = format!("'{}'", key.replace('\'', "''"));
+    let mut out = String::with_capacity(template.len() + 2 * (column.len() + key.len()));
+    let mut chars = template.chars().peekable();
+    let mut slot = 0;
+    while let Some(c) = chars.next() {
+        let placeholder = match backend {
+            Backend::Sqlite => c == '?',
+            Backend::Postgres => c == '$' && chars.peek().is_some_and(char::is_ascii_digit),
+        };
+        if !placeholder {
+            out.push(c);
+            continue;
+        }
+        if backend == Backend::Postgres {
+            chars.next();
+        }
+        // The templates name the column and the key alternately: column, key, column, key.
+        out.push_str(if slot % 2 == 0 { column } else { &key });
+        slot += 1;
+    }
+    Some(out)
+}
+
+/// A custom attribute's typed-value template, with four placeholders (column, key, column,
+/// key), and the key as the backend's JSON accessor takes it.
+fn attribute_template(backend: Backend, name: &str, ty: FieldType) -> (&'static str, String) {
+    match (backend, ty) {
+        (Backend::Sqlite, FieldType::Boolean) => (
+            "CASE json_type(?, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END",
+            format!("$.\"{name}\""),
+        ),
+        (
+            Backend::Sqlite,
+            FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
+        ) => (
+            "CASE WHEN json_type(?, ?) IN ('integer', 'real') THEN json_extract(?, ?) END",
+            format!("$.\"{name}\""),
+        ),
+        (Backend::Sqlite, _) => (
+            "CASE WHEN json_type(?, ?) = 'text' THEN json_extract(?, ?) END",
+            format!("$.\"{name}\""),
+        ),
+        (Backend::Postgres, FieldType::Boolean) => (
+            "CASE jsonb_typeof(($1)::jsonb -> $2) WHEN 'boolean' THEN \
+             CASE WHEN (($3)::jsonb -> $4) = 'true'::jsonb THEN 1 ELSE 0 END END",
+            name.to_owned(),
+        ),
+        (
+            Backend::Postgres,
+            FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
+        ) => (
+            "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'number' \
+             THEN (($3)::jsonb ->> $4)::numeric END",
+            name.to_owned(),
+        ),
+        (Backend::Postgres, _) => (
+            "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'string' \
+             THEN ($3)::jsonb ->> $4 END",
+            name.to_owned(),
+        ),
     }
 }
 

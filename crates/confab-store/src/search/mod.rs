@@ -10,7 +10,7 @@ mod compile;
 mod tests;
 
 use confab_domain::paging::{CarriedTotal, CursorRequest, KeyPart, Page};
-use confab_domain::search::{Lowered, Sort, SortOrder};
+use confab_domain::search::{FieldType, Lowered, Sort, SortOrder};
 use confab_domain::{DomainError, ErrorCode};
 use sea_query::{
     Alias, Cond, Condition, Expr, Order as SqlOrder, PostgresQueryBuilder, Query, SelectStatement,
@@ -220,6 +220,47 @@ fn fingerprint(sql: &str, values: &sea_query::Values) -> u64 {
         feed(format!("{value:?}").as_bytes());
     }
     hash
+}
+
+impl crate::Store {
+    /// Creates, if missing, the expression index that serves search on the custom attribute
+    /// `name` read as `ty` in `schema`'s table: `(workspace_id, <the compiler's expression>)`,
+    /// folded for strings as the compiler folds them (decision 0009's index plan). One index
+    /// per attribute name and type serves every workspace. It is physical only: the caller
+    /// runs it after committing the attribute, and search answers the same without it. A
+    /// schema without custom attributes, or a name that cannot be a literal, gets none.
+    pub async fn index_custom_attribute(
+        &self,
+        schema: &SearchSchema,
+        name: &str,
+        ty: FieldType,
+    ) -> Result<(), StoreError> {
+        let Some(column) = schema.fields.iter().find_map(|(_, target)| match target {
+            Target::CustomAttribute(column) => Some(*column),
+            _ => None,
+        }) else {
+            return Ok(());
+        };
+        let column = format!("\"{column}\"");
+        let Some(value) = compile::attribute_sql(self.backend(), &column, name, ty) else {
+            return Ok(());
+        };
+        let value = if ty == FieldType::String {
+            format!("LOWER({value})")
+        } else {
+            value
+        };
+        let index = format!(
+            "{}_attribute_{:016x}",
+            schema.table,
+            fingerprint(&value, &sea_query::Values(Vec::new()))
+        );
+        let sql = format!(
+            "CREATE INDEX IF NOT EXISTS \"{index}\" ON \"{}\" (workspace_id, ({value}))",
+            schema.table
+        );
+        self.execute_ddl(&sql).await
+    }
 }
 
 impl<C: Conn> Scope<C> {
