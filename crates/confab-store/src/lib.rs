@@ -134,10 +134,15 @@ impl Store {
         Ok(())
     }
 
-    /// Full planner statistics on both backends (`ANALYZE`), after a bulk load.
-    pub async fn analyze(&self) -> Result<(), StoreError> {
+    /// Full planner statistics for `tables` on both backends (`ANALYZE`), after a bulk load.
+    /// Named tables only: a bare `ANALYZE` on PostgreSQL walks every schema of the database.
+    pub async fn analyze(&self, tables: &[&'static str]) -> Result<(), StoreError> {
         let _writer = self.writer().await;
-        self.pool.execute("ANALYZE").await?;
+        for table in tables {
+            self.pool
+                .execute(format!("ANALYZE \"{table}\"").as_str())
+                .await?;
+        }
         Ok(())
     }
 

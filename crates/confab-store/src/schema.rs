@@ -1,6 +1,6 @@
 //! What the database says its schema is, normalised so SQLite and PostgreSQL can be compared.
-//! Text-search structures differ by design (an FTS5 table and its shadow tables on SQLite,
-//! trigram indexes on PostgreSQL, decision 0029); they are named `*_fulltext*` and left out.
+//! Text-search indexes exist on PostgreSQL only (trigram indexes, decision 0029); they are
+//! named `*_fulltext*` and left out.
 
 use std::collections::BTreeMap;
 

@@ -230,8 +230,15 @@ pub async fn seed(
     }
     // A bulk load leaves the planner's statistics far behind; search needs them to pick
     // each filter's own index over the order index.
+    let loaded = [
+        CONTACTS.name,
+        "links",
+        COMPANIES.name,
+        TAGS.name,
+        DATA_ATTRIBUTES.name,
+    ];
     store
-        .analyze()
+        .analyze(&loaded)
         .await
         .context("cannot refresh planner statistics")?;
     Ok(Seeded {

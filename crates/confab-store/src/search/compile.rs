@@ -65,7 +65,6 @@ impl Compiler<'_> {
         let folded = p.ty == FieldType::String;
         match self.target(&p.target)? {
             Target::Column(column) => test(self.backend, self.column(column), &p.test, folded),
-            Target::FullText { column, index } => self.full_text(column, index, &p.test, folded),
             Target::CustomAttribute(json) => {
                 let name = match &p.target {
                     SearchTarget::Custom(name) => name.as_str(),
@@ -123,51 +122,6 @@ impl Compiler<'_> {
                 format!("{name} is not a searchable field"),
             )
             .field(name)
-        })
-    }
-
-    /// A test on a text column that the FTS5 trigram table `index` also holds. A trigram
-    /// query folds case by Unicode, more widely than `LOWER` and `LIKE` do, so its rows are
-    /// only candidates: the column's own test still decides, and the results are exactly
-    /// those of the column alone. Trigrams cannot find fewer than 3 characters; such values,
-    /// other operators and PostgreSQL (whose trigram indexes serve `LIKE` itself) test the
-    /// column directly.
-    fn full_text(
-        &self,
-        column: &'static str,
-        index: &'static str,
-        t: &Test,
-        folded: bool,
-    ) -> Result<Condition, DomainError> {
-        let value = self.column(column);
-        let (needle, positive) = match t {
-            Test::Contains(s) | Test::StartsWith(s) | Test::EndsWith(s) => (s, t.clone()),
-            Test::NotContains(s) => (s, Test::Contains(s.clone())),
-            _ => return test(self.backend, value, t, folded),
-        };
-        if self.backend != Backend::Sqlite || needle.chars().count() < 3 {
-            return test(self.backend, value, t, folded);
-        }
-        // One FTS5 phrase restricted to the column; a phrase is literal once its quotes are
-        // doubled, and `column` comes from the schema, never from the request.
-        let phrase = format!("{{{column}}} : \"{}\"", needle.replace('"', "\"\""));
-        let mut candidates = Query::select();
-        candidates
-            .expr(Expr::cust("rowid"))
-            .from(Alias::new(index))
-            .and_where(Expr::cust_with_values(
-                format!("\"{index}\" MATCH ?"),
-                [phrase],
-            ));
-        let found = Cond::all()
-            .add(Expr::expr(self.column(self.schema.seq_column)).in_subquery(candidates))
-            .add(test(self.backend, value.clone(), &positive, folded)?);
-        Ok(if matches!(t, Test::NotContains(_)) {
-            Cond::any()
-                .add(Expr::expr(value).is_null())
-                .add(found.not())
-        } else {
-            found
         })
     }
 

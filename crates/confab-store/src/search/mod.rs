@@ -49,15 +49,6 @@ pub enum Target {
         column: &'static str,
         key: &'static str,
     },
-    /// A text column that a backend-specific full-text index also covers (decision 0029).
-    /// On SQLite, `index` is an FTS5 trigram table keyed by the row's sequence column whose
-    /// column of the same name holds this text; contains-style tests of 3 characters or more
-    /// take their candidates from it. On PostgreSQL, trigram indexes on `LOWER(column)` serve
-    /// the plain `LIKE`. Results are exactly those of [`Target::Column`].
-    FullText {
-        column: &'static str,
-        index: &'static str,
-    },
     /// A scalar SQL expression computed from the searched row: static text, valid on both
     /// backends, naming the row's columns as `table.column` (e.g. a subquery on another
     /// table, or a `CASE`). Never holds a request's values.

@@ -1,5 +1,6 @@
 //! Contact search answers the same with its speed-ups as without: contains searches through
-//! the full-text index (decision 0029) and `total_count` carried in the cursor (decision 0030).
+//! PostgreSQL's trigram indexes (decision 0029) and `total_count` carried in the cursor
+//! (decision 0030).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -72,8 +73,8 @@ const NEEDLES: [&str; 16] = [
 ];
 
 /// The indexed `name` answers every contains-style operator exactly as the same text in a
-/// custom attribute (never indexed) does, on each backend with its own case folding: short
-/// values, non-ASCII text, LIKE wildcards, FTS quotes and missing names included.
+/// custom attribute (never trigram-indexed) does, on each backend with its own case folding:
+/// short values, non-ASCII text, LIKE wildcards, quotes and missing names included.
 #[tokio::test]
 async fn contains_on_an_indexed_field_matches_the_unindexed_answer() {
     let app = TestApp::new().await;
@@ -138,8 +139,8 @@ async fn contains_on_an_indexed_field_matches_the_unindexed_answer() {
     assert!(!find(&app, v, "name", "~", "smi").await.contains(&nameless));
 }
 
-/// Every contact text field the index covers, and the index kept in step with updates and
-/// deletes in the writing request.
+/// Every contact text field the trigram indexes cover, found through them after creates,
+/// updates and deletes.
 #[tokio::test]
 async fn the_index_follows_creates_updates_and_deletes() {
     let app = TestApp::new().await;

@@ -18,15 +18,6 @@ use crate::paging::cursor_pages;
 use crate::search::{search_fields, search_targets, FieldSpec, Searchable};
 use crate::state::AppState;
 
-/// A contact text column that `contacts_fulltext` (SQLite) or its trigram index (PostgreSQL)
-/// also covers, for contains searches (decision 0029; migration 0013 lists the columns).
-const fn fulltext(column: &'static str) -> Target {
-    Target::FullText {
-        column,
-        index: "contacts_fulltext",
-    }
-}
-
 /// Every searchable contact field but the custom attributes. `andoid_sdk_version` and
 /// `ios_app_device` are spelled as the descriptions spell them.
 const FIELDS: [FieldSpec; 42] = [
@@ -40,22 +31,26 @@ const FIELDS: [FieldSpec; 42] = [
     ("segment_id", FieldType::TagLike, Target::Segment),
     ("id", FieldType::Id, Target::Column("id")),
     ("role", FieldType::String, Target::Column("role")),
-    ("name", FieldType::String, fulltext("name")),
+    ("name", FieldType::String, Target::Column("name")),
     ("avatar", FieldType::String, Target::Column("avatar")),
     ("owner_id", FieldType::Integer, Target::Column("owner_id")),
-    ("email", FieldType::String, fulltext("email")),
+    ("email", FieldType::String, Target::Column("email")),
     (
         "email_domain",
         FieldType::String,
         Target::Column("email_domain"),
     ),
-    ("phone", FieldType::String, fulltext("phone")),
+    ("phone", FieldType::String, Target::Column("phone")),
     (
         "formatted_phone",
         FieldType::String,
         Target::Column("formatted_phone"),
     ),
-    ("external_id", FieldType::String, fulltext("external_id")),
+    (
+        "external_id",
+        FieldType::String,
+        Target::Column("external_id"),
+    ),
     ("created_at", FieldType::Date, Target::Column("created_at")),
     (
         "signed_up_at",
