@@ -133,7 +133,7 @@ impl Compiler<'_> {
         let column = self.column(json);
         let qualified = format!("\"{}\".\"{json}\"", self.schema.table);
         if let Some(sql) = attribute_sql(self.backend, &qualified, name, ty) {
-            return Expr::cust(sql).into();
+            return Expr::cust(sql);
         }
         let (template, key) = attribute_template(self.backend, name, ty);
         let key: SimpleExpr = Expr::val(key).into();
