@@ -225,6 +225,19 @@ mod tests {
     }
 
     #[test]
+    fn cursors_without_a_carried_total_still_decode_and_encode_as_before() {
+        let old = URL_SAFE_NO_PAD.encode(br#"{"p":2,"k":[5,7]}"#);
+        let cursor = Cursor::decode(&old).expect("a cursor from before totals were carried");
+        assert_eq!(cursor.total, None);
+        assert_eq!(cursor.key, vec![KeyPart::Int(5), KeyPart::Int(7)]);
+        assert_eq!(
+            cursor.encode(),
+            old,
+            "lists that carry no total write no `t`"
+        );
+    }
+
+    #[test]
     fn garbage_cursors_are_parameter_invalid() {
         for bad in ["", "!!!", "e30", &"A".repeat(2000)] {
             let err = Cursor::decode(bad).err();

@@ -222,7 +222,7 @@ fn positive_form(t: &Test) -> (Option<Test>, bool) {
 
 /// The SQL of a custom attribute's typed value (see `Compiler::attribute`) for `column`
 /// (SQL text naming the JSON column), with the key as a literal: the compiler's expression
-/// and the index `Scope::index_custom_attribute` creates are this same text. `None` when
+/// and the index `Store::index_custom_attribute` creates are this same text. `None` when
 /// the name holds a control character, which stays a bound value.
 pub(super) fn attribute_sql(
     backend: Backend,
