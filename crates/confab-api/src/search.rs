@@ -95,6 +95,29 @@ fn field_type(data_type: DataType) -> FieldType {
     }
 }
 
+/// Creates the search index of a new data attribute of `model` (decision 0009's index
+/// plan), after the attribute is committed. Best effort: search answers the same without
+/// it, so a failure is logged and the request still succeeds.
+pub async fn index_attribute(
+    store: &confab_store::Store,
+    model: DataModel,
+    name: &str,
+    data_type: DataType,
+) {
+    use crate::resources::{companies, contacts, conversations};
+    let searchable = match model {
+        DataModel::Contact => &contacts::search::CONTACTS_SEARCH,
+        DataModel::Company => &companies::search::COMPANIES_SEARCH,
+        DataModel::Conversation => &conversations::search::CONVERSATIONS_SEARCH,
+    };
+    let indexed = store
+        .index_custom_attribute(&searchable.schema, name, field_type(data_type))
+        .await;
+    if let Err(err) = indexed {
+        tracing::warn!(error = %err, attribute = name, "creating a search index failed");
+    }
+}
+
 /// The workspace time a query is read in: its time zone for calendar days and, when the query
 /// may name segments, the clock their relative dates (`{"days_ago": N}`) are resolved against.
 #[derive(Debug, Clone, Copy)]

@@ -25,6 +25,22 @@ pub struct Cursor {
     pub page: u32,
     #[serde(rename = "k")]
     pub key: Vec<KeyPart>,
+    /// A search's `total_count`, computed on its first page and carried to the next ones
+    /// so a cursor walk counts once (decision 0030). Other lists leave it out.
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<CarriedTotal>,
+}
+
+/// A total carried in a cursor, with a fingerprint of the query it counted. Like the rest of
+/// a cursor it comes back from the client: whoever reads it checks the fingerprint against
+/// the query at hand and the count against the rows already returned, and counts again when
+/// either is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedTotal {
+    #[serde(rename = "n")]
+    pub count: u64,
+    #[serde(rename = "q")]
+    pub query: u64,
 }
 
 impl Cursor {
@@ -140,6 +156,7 @@ impl<T> Page<T> {
             rows.last().map(|last| Cursor {
                 page: request.page() + 1,
                 key: key_of(last),
+                total: None,
             })
         } else {
             None
@@ -159,6 +176,7 @@ impl<T> Page<T> {
         let next = (seen < total_count).then(|| Cursor {
             page: request.page + 1,
             key: Vec::new(),
+            total: None,
         });
         Self {
             items: rows,
@@ -198,8 +216,25 @@ mod tests {
         let cursor = Cursor {
             page: 3,
             key: vec![KeyPart::Int(1_700_000_000), KeyPart::Text("abc".into())],
+            total: Some(CarriedTotal {
+                count: 12,
+                query: u64::MAX,
+            }),
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
+    }
+
+    #[test]
+    fn cursors_without_a_carried_total_still_decode_and_encode_as_before() {
+        let old = URL_SAFE_NO_PAD.encode(br#"{"p":2,"k":[5,7]}"#);
+        let cursor = Cursor::decode(&old).expect("a cursor from before totals were carried");
+        assert_eq!(cursor.total, None);
+        assert_eq!(cursor.key, vec![KeyPart::Int(5), KeyPart::Int(7)]);
+        assert_eq!(
+            cursor.encode(),
+            old,
+            "lists that carry no total write no `t`"
+        );
     }
 
     #[test]

@@ -118,7 +118,46 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
         migrator.run(&self.pool).await?;
+        self.optimize().await
+    }
+
+    /// Refreshes the SQLite query planner's statistics where they are missing or stale
+    /// (`PRAGMA optimize=0x10002`: every table, bounded work). Without statistics SQLite may
+    /// walk the search order index for a selective filter such as `email =` instead of that
+    /// filter's own index. Cheap when nothing changed; run after migrating and periodically
+    /// by `confab serve`. PostgreSQL's autovacuum analyses by itself: nothing to do there.
+    pub async fn optimize(&self) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            let _writer = self.writer().await;
+            self.pool.execute("PRAGMA optimize=0x10002").await?;
+        }
         Ok(())
+    }
+
+    /// Full planner statistics for `tables` on both backends (`ANALYZE`), after a bulk load.
+    /// Named tables only: a bare `ANALYZE` on PostgreSQL walks every schema of the database.
+    pub async fn analyze(&self, tables: &[&'static str]) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
+        for table in tables {
+            self.pool
+                .execute(format!("ANALYZE \"{table}\"").as_str())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Runs a schema statement outside any request's transaction, as the one writer.
+    pub(crate) async fn execute_ddl(&self, sql: &str) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
+        self.pool.execute(sql).await?;
+        Ok(())
+    }
+
+    async fn writer(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        }
     }
 
     /// A read-only view of one workspace's data.
@@ -135,10 +174,7 @@ impl Store {
     }
 
     async fn begin(&self) -> Result<WriteTx, StoreError> {
-        let lock = match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
+        let lock = self.writer().await;
         let tx = self.pool.begin().await?;
         Ok(WriteTx::new(tx, lock))
     }

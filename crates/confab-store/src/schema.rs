@@ -1,4 +1,6 @@
 //! What the database says its schema is, normalised so SQLite and PostgreSQL can be compared.
+//! Text-search indexes exist on PostgreSQL only (trigram indexes, decision 0029); they are
+//! named `*_fulltext*` and left out.
 
 use std::collections::BTreeMap;
 
@@ -32,9 +34,10 @@ pub(crate) async fn summary(pool: &AnyPool, backend: Backend) -> Result<SchemaSu
         Backend::Sqlite => (
             "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 0 ELSE 1 END \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+             AND m.name NOT LIKE '%fulltext%'",
             "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' \
-             AND sql IS NOT NULL AND tbl_name NOT LIKE '_sqlx%'",
+             AND sql IS NOT NULL AND tbl_name NOT LIKE '_sqlx%' AND tbl_name NOT LIKE '%fulltext%'",
         ),
         Backend::Postgres => (
             "SELECT table_name::text, column_name::text, data_type::text, \
@@ -43,7 +46,7 @@ pub(crate) async fn summary(pool: &AnyPool, backend: Backend) -> Result<SchemaSu
              WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
             "SELECT tablename::text, indexname::text FROM pg_indexes \
              WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' \
-             AND tablename NOT LIKE '_sqlx%'",
+             AND tablename NOT LIKE '_sqlx%' AND indexname NOT LIKE '%fulltext%'",
         ),
     };
     let rows: Vec<(String, String, String, i32)> =

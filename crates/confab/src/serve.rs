@@ -49,6 +49,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(%local, backend = ?store.backend(), "listening");
     let state = AppState::new(store.clone(), config.api_config()?);
     let ticker = tokio::spawn(wake_snoozed_conversations(store.clone()));
+    let statistics = tokio::spawn(keep_statistics(store.clone()));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -57,6 +58,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .await
     .context("server failed")?;
     ticker.abort();
+    statistics.abort();
     store.close().await;
     tracing::info!("shut down");
     Ok(())
@@ -80,6 +82,19 @@ async fn wake_snoozed_conversations(store: confab_store::Store) {
             Ok(0) => {}
             Ok(ran) => tracing::info!(ran, "queued jobs ran"),
             Err(err) => tracing::warn!(error = %err, "running queued jobs failed"),
+        }
+    }
+}
+
+/// Refreshes the query planner's statistics as the data grows (`Store::optimize`), so
+/// search keeps choosing each filter's own index (docs/benchmarks.md, "Search").
+async fn keep_statistics(store: confab_store::Store) {
+    let period = std::time::Duration::from_secs(3600);
+    let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    loop {
+        interval.tick().await;
+        if let Err(err) = store.optimize().await {
+            tracing::warn!(error = %err, "refreshing planner statistics failed");
         }
     }
 }

@@ -161,6 +161,7 @@ async fn create(
     values.insert("updated_at".into(), json!(now));
     let stored = scope.insert_record(&DATA_ATTRIBUTES, &values, now).await?;
     scope.commit().await?;
+    crate::search::index_attribute(&state.store, model, name, data_type).await;
     rendered(&stored, ctx.version)
 }
 

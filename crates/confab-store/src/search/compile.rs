@@ -126,45 +126,16 @@ impl Compiler<'_> {
     }
 
     /// The typed value of a custom attribute, or NULL when it is missing or of another JSON
-    /// type (so a stored `"abc"` never meets a numeric comparison).
+    /// type (so a stored `"abc"` never meets a numeric comparison). The key is written into
+    /// the SQL as a quoted literal, so an expression index on the same text serves it
+    /// ([`attribute_sql`]); a name that cannot be a literal is bound instead.
     fn attribute(&self, json: &'static str, name: &str, ty: FieldType) -> SimpleExpr {
-        let name = name.to_owned();
         let column = self.column(json);
-        let (template, key) = match (self.backend, ty) {
-            (Backend::Sqlite, FieldType::Boolean) => (
-                "CASE json_type(?, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END",
-                format!("$.\"{name}\""),
-            ),
-            (
-                Backend::Sqlite,
-                FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
-            ) => (
-                "CASE WHEN json_type(?, ?) IN ('integer', 'real') THEN json_extract(?, ?) END",
-                format!("$.\"{name}\""),
-            ),
-            (Backend::Sqlite, _) => (
-                "CASE WHEN json_type(?, ?) = 'text' THEN json_extract(?, ?) END",
-                format!("$.\"{name}\""),
-            ),
-            (Backend::Postgres, FieldType::Boolean) => (
-                "CASE jsonb_typeof(($1)::jsonb -> $2) WHEN 'boolean' THEN \
-                 CASE WHEN (($3)::jsonb -> $4) = 'true'::jsonb THEN 1 ELSE 0 END END",
-                name,
-            ),
-            (
-                Backend::Postgres,
-                FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
-            ) => (
-                "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'number' \
-                 THEN (($3)::jsonb ->> $4)::numeric END",
-                name,
-            ),
-            (Backend::Postgres, _) => (
-                "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'string' \
-                 THEN ($3)::jsonb ->> $4 END",
-                name,
-            ),
-        };
+        let qualified = format!("\"{}\".\"{json}\"", self.schema.table);
+        if let Some(sql) = attribute_sql(self.backend, &qualified, name, ty) {
+            return Expr::cust(sql);
+        }
+        let (template, key) = attribute_template(self.backend, name, ty);
         let key: SimpleExpr = Expr::val(key).into();
         Expr::cust_with_exprs(template, [column.clone(), key.clone(), column, key])
     }
@@ -206,7 +177,9 @@ impl Compiler<'_> {
         membership(self.backend, sub, value, t, folded)
     }
 
-    /// Membership through the link table.
+    /// Membership through the link table, as `id [NOT] IN (SELECT left_id FROM links …)`:
+    /// uncorrelated, so the `links_right` index (`workspace_id, relation, right_id, left_id`)
+    /// finds the linked rows once instead of being probed per searched row.
     fn link(
         &self,
         relation: &'static str,
@@ -215,16 +188,112 @@ impl Compiler<'_> {
     ) -> Result<Condition, DomainError> {
         let links = Alias::new(LINKS);
         let mut sub = Query::select();
-        sub.expr(Expr::val(1))
+        sub.expr(Expr::col((links.clone(), Alias::new("left_id"))))
             .from_as(Alias::new("links"), links.clone())
             .and_where(Expr::col((links.clone(), Alias::new("workspace_id"))).eq(self.workspace))
-            .and_where(Expr::col((links.clone(), Alias::new("relation"))).eq(relation))
-            .and_where(Expr::col((links.clone(), Alias::new("left_id"))).equals((
-                Alias::new(self.schema.table),
-                Alias::new(self.schema.id_column),
-            )));
+            .and_where(Expr::col((links.clone(), Alias::new("relation"))).eq(relation));
         let right: SimpleExpr = Expr::col((links, Alias::new("right_id"))).into();
-        membership(self.backend, sub, right, t, folded)
+        let (positive, negated) = positive_form(t);
+        if let Some(positive) = positive {
+            sub.cond_where(test(self.backend, right, &positive, folded)?);
+        }
+        // `left_id` is NOT NULL, so `NOT IN` is the exact complement of `IN`.
+        let id = Expr::expr(self.column(self.schema.id_column));
+        Ok(Cond::all().add(if negated {
+            id.not_in_subquery(sub)
+        } else {
+            id.in_subquery(sub)
+        }))
+    }
+}
+
+/// A membership test as its positive form (`None`: any member at all) and whether the
+/// result is negated: `!=`, `NIN` and `!~` hold where no member passes `=`, `IN`, `~`.
+fn positive_form(t: &Test) -> (Option<Test>, bool) {
+    match t {
+        Test::IsNull => (None, true),
+        Test::NotNull => (None, false),
+        Test::Ne(v) => (Some(Test::Eq(v.clone())), true),
+        Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
+        Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
+        other => (Some(other.clone()), false),
+    }
+}
+
+/// The SQL of a custom attribute's typed value (see `Compiler::attribute`) for `column`
+/// (SQL text naming the JSON column), with the key as a literal: the compiler's expression
+/// and the index `Store::index_custom_attribute` creates are this same text. `None` when
+/// the name holds a control character, which stays a bound value.
+pub(super) fn attribute_sql(
+    backend: Backend,
+    column: &str,
+    name: &str,
+    ty: FieldType,
+) -> Option<String> {
+    if name.chars().any(char::is_control) {
+        return None;
+    }
+    let (template, key) = attribute_template(backend, name, ty);
+    let key = format!("'{}'", key.replace('\'', "''"));
+    let mut out = String::with_capacity(template.len() + 2 * (column.len() + key.len()));
+    let mut chars = template.chars().peekable();
+    let mut slot = 0;
+    while let Some(c) = chars.next() {
+        let placeholder = match backend {
+            Backend::Sqlite => c == '?',
+            Backend::Postgres => c == '$' && chars.peek().is_some_and(char::is_ascii_digit),
+        };
+        if !placeholder {
+            out.push(c);
+            continue;
+        }
+        if backend == Backend::Postgres {
+            chars.next();
+        }
+        // The templates name the column and the key alternately: column, key, column, key.
+        out.push_str(if slot % 2 == 0 { column } else { &key });
+        slot += 1;
+    }
+    Some(out)
+}
+
+/// A custom attribute's typed-value template, with four placeholders (column, key, column,
+/// key), and the key as the backend's JSON accessor takes it.
+fn attribute_template(backend: Backend, name: &str, ty: FieldType) -> (&'static str, String) {
+    match (backend, ty) {
+        (Backend::Sqlite, FieldType::Boolean) => (
+            "CASE json_type(?, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END",
+            format!("$.\"{name}\""),
+        ),
+        (
+            Backend::Sqlite,
+            FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
+        ) => (
+            "CASE WHEN json_type(?, ?) IN ('integer', 'real') THEN json_extract(?, ?) END",
+            format!("$.\"{name}\""),
+        ),
+        (Backend::Sqlite, _) => (
+            "CASE WHEN json_type(?, ?) = 'text' THEN json_extract(?, ?) END",
+            format!("$.\"{name}\""),
+        ),
+        (Backend::Postgres, FieldType::Boolean) => (
+            "CASE jsonb_typeof(($1)::jsonb -> $2) WHEN 'boolean' THEN \
+             CASE WHEN (($3)::jsonb -> $4) = 'true'::jsonb THEN 1 ELSE 0 END END",
+            name.to_owned(),
+        ),
+        (
+            Backend::Postgres,
+            FieldType::Integer | FieldType::Float | FieldType::Date | FieldType::Timestamp,
+        ) => (
+            "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'number' \
+             THEN (($3)::jsonb ->> $4)::numeric END",
+            name.to_owned(),
+        ),
+        (Backend::Postgres, _) => (
+            "CASE WHEN jsonb_typeof(($1)::jsonb -> $2) = 'string' \
+             THEN ($3)::jsonb ->> $4 END",
+            name.to_owned(),
+        ),
     }
 }
 
@@ -237,14 +306,7 @@ fn membership(
     t: &Test,
     folded: bool,
 ) -> Result<Condition, DomainError> {
-    let (positive, negated) = match t {
-        Test::IsNull => (None, true),
-        Test::NotNull => (None, false),
-        Test::Ne(v) => (Some(Test::Eq(v.clone())), true),
-        Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
-        Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
-        other => (Some(other.clone()), false),
-    };
+    let (positive, negated) = positive_form(t);
     if let Some(positive) = positive {
         sub.cond_where(test(backend, value, &positive, folded)?);
     }

@@ -9,8 +9,8 @@ mod compile;
 #[cfg(test)]
 mod tests;
 
-use confab_domain::paging::{CursorRequest, KeyPart, Page};
-use confab_domain::search::{Lowered, Sort, SortOrder};
+use confab_domain::paging::{CarriedTotal, CursorRequest, KeyPart, Page};
+use confab_domain::search::{FieldType, Lowered, Sort, SortOrder};
 use confab_domain::{DomainError, ErrorCode};
 use sea_query::{
     Alias, Cond, Condition, Expr, Order as SqlOrder, PostgresQueryBuilder, Query, SelectStatement,
@@ -192,6 +192,68 @@ pub(crate) fn build(statement: &SelectStatement, backend: Backend) -> (String, s
     }
 }
 
+/// A stable 64-bit FNV-1a hash of a statement and its values: the same query in the same
+/// workspace, with the same base filter, gives the same fingerprint across requests and
+/// processes and builds (`std`'s hashers promise no stability across releases).
+fn fingerprint(sql: &str, values: &sea_query::Values) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so adjacent parts cannot run into each other.
+        hash ^= 0xff;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    };
+    feed(sql.as_bytes());
+    for value in values.iter() {
+        feed(format!("{value:?}").as_bytes());
+    }
+    hash
+}
+
+impl crate::Store {
+    /// Creates, if missing, the expression index that serves search on the custom attribute
+    /// `name` read as `ty` in `schema`'s table: `(workspace_id, <the compiler's expression>)`,
+    /// folded for strings as the compiler folds them (decision 0009's index plan). One index
+    /// per attribute name and type serves every workspace. It is physical only: the caller
+    /// runs it after committing the attribute, and search answers the same without it. A
+    /// schema without custom attributes, or a name that cannot be a literal, gets none.
+    pub async fn index_custom_attribute(
+        &self,
+        schema: &SearchSchema,
+        name: &str,
+        ty: FieldType,
+    ) -> Result<(), StoreError> {
+        let Some(column) = schema.fields.iter().find_map(|(_, target)| match target {
+            Target::CustomAttribute(column) => Some(*column),
+            _ => None,
+        }) else {
+            return Ok(());
+        };
+        let column = format!("\"{column}\"");
+        let Some(value) = compile::attribute_sql(self.backend(), &column, name, ty) else {
+            return Ok(());
+        };
+        let value = if ty == FieldType::String {
+            format!("LOWER({value})")
+        } else {
+            value
+        };
+        let index = format!(
+            "{}_attribute_{:016x}",
+            schema.table,
+            fingerprint(&value, &sea_query::Values(Vec::new()))
+        );
+        let sql = format!(
+            "CREATE INDEX IF NOT EXISTS \"{index}\" ON \"{}\" (workspace_id, ({value}))",
+            schema.table
+        );
+        self.execute_ddl(&sql).await
+    }
+}
+
 impl<C: Conn> Scope<C> {
     /// One page of the ids of `schema`'s rows that match `query` and `base`, in `order`
     /// (ties broken by the sequence column), after `page`'s cursor; with the total number of
@@ -221,11 +283,14 @@ impl<C: Conn> Scope<C> {
             .expr(Expr::cust("COUNT(*)"))
             .from(table.clone())
             .cond_where(matches.clone());
-        let (sql, values) = build(&count, compiler.backend);
-        let total: i64 = bind::query(&sql, values)?
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
+        let (count_sql, count_values) = build(&count, compiler.backend);
+        let fingerprint = fingerprint(&count_sql, &count_values);
+        let carried = page
+            .after
+            .as_ref()
+            .and_then(|cursor| cursor.total)
+            .filter(|total| total.query == fingerprint)
+            .map(|total| total.count);
 
         let (key, seq) = (
             compiler.column(order.column),
@@ -272,9 +337,28 @@ impl<C: Conn> Scope<C> {
                 ))
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let page = Page::from_overfetch(rows, page, u64::try_from(total).unwrap_or(0), |r| {
+        // A carried count below the rows returned so far is stale or forged: count again.
+        let kept = rows.len().min(page.per_page as usize) as u64;
+        let seen = u64::from(page.page().saturating_sub(1)) * u64::from(page.per_page) + kept;
+        let total = match carried.filter(|count| *count >= seen) {
+            Some(count) => count,
+            None => {
+                let total: i64 = bind::query(&count_sql, count_values)?
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
+                u64::try_from(total).unwrap_or(0)
+            }
+        };
+        let mut found = Page::from_overfetch(rows, page, total, |r| {
             vec![KeyPart::Int(r.1), KeyPart::Int(r.2)]
         });
-        Ok(page.map(|(id, _, _)| id))
+        if let Some(next) = &mut found.next {
+            next.total = Some(CarriedTotal {
+                count: total,
+                query: fingerprint,
+            });
+        }
+        Ok(found.map(|(id, _, _)| id))
     }
 }

@@ -14,6 +14,7 @@ mod company_lists;
 mod company_segments;
 mod contacts;
 mod contacts_search;
+mod contacts_search_indexes;
 mod conversation_routing;
 mod conversations;
 mod conversations_search_computed;

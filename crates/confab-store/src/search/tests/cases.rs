@@ -115,6 +115,68 @@ async fn custom_attributes_are_typed_and_other_types_count_as_missing() {
     .await;
 }
 
+/// The expression indexes made for declared attributes serve the compiler's expressions
+/// (SQLite's plan names them) and change no answer, hostile names included.
+#[tokio::test]
+async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() {
+    let fx = people().await;
+    let hostile = "a' OR '1'='1";
+    for (name, ty) in [
+        ("plan", FieldType::String),
+        ("seats", FieldType::Integer),
+        ("vip", FieldType::Boolean),
+        (hostile, FieldType::String),
+        ("plan", FieldType::String),
+    ] {
+        fx.store
+            .index_custom_attribute(&SCHEMA, name, ty)
+            .await
+            .expect("index an attribute");
+    }
+    check(
+        &fx.store,
+        vec![
+            (
+                f("custom_attributes.plan", "=", json!("PRO")),
+                &["p3", "p1"],
+            ),
+            (
+                f("custom_attributes.plan", "!=", json!("pro")),
+                &["p5", "p2"],
+            ),
+            (f("custom_attributes.seats", ">", json!(3)), &["p1"]),
+            (f("custom_attributes.vip", "=", json!(false)), &["p3"]),
+            (
+                f(&format!("custom_attributes.{hostile}"), "=", json!("x")),
+                &[],
+            ),
+        ],
+    )
+    .await;
+    if fx.store.backend() == Backend::Sqlite {
+        let plan = super::super::compile::attribute_sql(
+            Backend::Sqlite,
+            "\"people\".\"custom_attributes\"",
+            "plan",
+            FieldType::String,
+        )
+        .expect("a plain name is a literal");
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM people \
+             WHERE people.workspace_id = 'w1' AND LOWER({plan}) = 'pro'"
+        );
+        let rows = fx.store.pool.fetch_all(sql.as_str()).await.expect("a plan");
+        let details: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get::<String, _>("detail").unwrap_or_default())
+            .collect();
+        assert!(
+            details.iter().any(|d| d.contains("people_attribute_")),
+            "{details:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn nested_groups_combine_and_or() {
     let fx = people().await;
