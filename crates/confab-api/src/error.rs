@@ -31,6 +31,11 @@ impl ApiError {
         Self(DomainError::with_message(code, message))
     }
 
+    /// `parameter_invalid` naming the field at fault.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::with_message(ErrorCode::ParameterInvalid, message).field(field)
+    }
+
     #[must_use]
     pub fn field(self, field: impl Into<String>) -> Self {
         Self(self.0.field(field))

@@ -36,10 +36,6 @@ pub(crate) struct NewPart<'a> {
     pub(crate) metadata: Value,
 }
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::with_message(ErrorCode::ParameterInvalid, message).field(field)
-}
-
 /// The admin `admin_id` names, or 404 `admin_not_found`.
 pub(crate) async fn admin_author(
     scope: &mut WriteScope,
@@ -228,7 +224,10 @@ pub(crate) async fn prepare_reply<'a>(
             _ => false,
         };
         if !allowed {
-            return Err(invalid("message_type", "message_type is not valid"));
+            return Err(ApiError::invalid(
+                "message_type",
+                "message_type is not valid",
+            ));
         }
         let author = admin_author(scope, body).await?;
         let text = reply_body(body)?;
@@ -256,10 +255,13 @@ pub(crate) async fn prepare_reply<'a>(
         });
     }
     if !matches!(kind, "user" | "lead" | "contact") {
-        return Err(invalid("type", "type must be admin or user"));
+        return Err(ApiError::invalid("type", "type must be admin or user"));
     }
     if message_type != part_type::COMMENT {
-        return Err(invalid("message_type", "a contact can only comment"));
+        return Err(ApiError::invalid(
+            "message_type",
+            "a contact can only comment",
+        ));
     }
     let contact = contact_author(scope, body).await?;
     let text = reply_body(body)?;
@@ -390,7 +392,7 @@ pub(super) async fn manage(
                     .field("snoozed_until")
                 })?;
             if until <= ctx.now() {
-                return Err(invalid(
+                return Err(ApiError::invalid(
                     "snoozed_until",
                     "snoozed_until must be in the future",
                 ));
@@ -404,7 +406,7 @@ pub(super) async fn manage(
             let column = match kind {
                 "admin" => "admin_assignee_id",
                 "team" => "team_assignee_id",
-                _ => return Err(invalid("type", "type must be admin or team")),
+                _ => return Err(ApiError::invalid("type", "type must be admin or team")),
             };
             let who = assignee(&mut scope, &body, kind).await?;
             changes.insert(column.into(), json!(who));
@@ -415,7 +417,7 @@ pub(super) async fn manage(
             part_type::ASSIGNMENT
         }
         _ => {
-            return Err(invalid(
+            return Err(ApiError::invalid(
                 "message_type",
                 "message_type must be close, snoozed, open or assignment",
             ))

@@ -5,7 +5,6 @@
 //! 0031).
 
 use base64::Engine;
-use confab_domain::ErrorCode;
 use serde_json::{json, Map, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -13,16 +12,15 @@ use crate::error::{ApiError, ApiResult};
 /// The most attachments of one kind a reply may carry.
 const MAX_EACH: usize = 10;
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::with_message(ErrorCode::ParameterInvalid, message).field(field)
-}
-
 fn list<'a>(body: &'a Map<String, Value>, field: &str) -> ApiResult<&'a [Value]> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(&[]),
         Some(Value::Array(items)) if items.len() <= MAX_EACH => Ok(items),
-        Some(Value::Array(_)) => Err(invalid(field, "at most 10 attachments are allowed")),
-        Some(_) => Err(invalid(field, "must be a list")),
+        Some(Value::Array(_)) => Err(ApiError::invalid(
+            field,
+            "at most 10 attachments are allowed",
+        )),
+        Some(_) => Err(ApiError::invalid(field, "must be a list")),
     }
 }
 
@@ -51,7 +49,7 @@ fn from_url(raw: &Value) -> ApiResult<Value> {
                 && !u.chars().any(char::is_whitespace)
         })
         .ok_or_else(|| {
-            invalid(
+            ApiError::invalid(
                 "attachment_urls",
                 "each attachment URL must be an http(s) URL",
             )
@@ -83,17 +81,17 @@ fn from_file(raw: &Value) -> ApiResult<Value> {
     let (Some(name), Some(content_type), Some(data)) =
         (text("name"), text("content_type"), text("data"))
     else {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             field,
             "each file needs a name, a content_type and its data",
         ));
     };
     if content_type.len() > 255 || !content_type.contains('/') {
-        return Err(invalid(field, "content_type must be a MIME type"));
+        return Err(ApiError::invalid(field, "content_type must be a MIME type"));
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data)
-        .map_err(|_| invalid(field, "data must be base64"))?;
+        .map_err(|_| ApiError::invalid(field, "data must be base64"))?;
     Ok(json!({
         "type": "upfront_attachment",
         "name": name,

@@ -44,7 +44,7 @@ impl Channel {
             } else {
                 "in_app or email"
             };
-            invalid("message_type", &format!("message_type must be {allowed}"))
+            ApiError::invalid("message_type", format!("message_type must be {allowed}"))
         })
     }
 
@@ -73,10 +73,6 @@ impl Channel {
     }
 }
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::with_message(ErrorCode::ParameterInvalid, message).field(field)
-}
-
 /// What the message says, by channel.
 pub(super) struct Content {
     pub(super) subject: Option<String>,
@@ -103,7 +99,12 @@ pub(super) fn content(body: &Map<String, Value>, channel: Channel) -> ApiResult<
                 )
                 .field("components"))
             }
-            Some(_) => return Err(invalid("components", "components must be an array")),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "components",
+                    "components must be an array",
+                ))
+            }
         }
         return Ok(Content {
             subject: None,
@@ -112,7 +113,7 @@ pub(super) fn content(body: &Map<String, Value>, channel: Channel) -> ApiResult<
         });
     }
     let text = non_blank(body, "body")
-        .ok_or_else(|| invalid("body", "Body is required"))?
+        .ok_or_else(|| ApiError::invalid("body", "Body is required"))?
         .to_owned();
     match channel {
         Channel::Email => {
@@ -126,7 +127,12 @@ pub(super) fn content(body: &Map<String, Value>, channel: Channel) -> ApiResult<
             let template = match body.get("template") {
                 None | Some(Value::Null) => "plain",
                 Some(Value::String(t)) if t == "plain" || t == "personal" => t.as_str(),
-                Some(_) => return Err(invalid("template", "template must be plain or personal")),
+                Some(_) => {
+                    return Err(ApiError::invalid(
+                        "template",
+                        "template must be plain or personal",
+                    ))
+                }
             };
             Ok(Content {
                 subject: Some(subject.to_owned()),
@@ -134,7 +140,9 @@ pub(super) fn content(body: &Map<String, Value>, channel: Channel) -> ApiResult<
                 template: Some(template.to_owned()),
             })
         }
-        Channel::Sms if !is_sms_text(&text) => Err(invalid("body", "Invalid SMS message body")),
+        Channel::Sms if !is_sms_text(&text) => {
+            Err(ApiError::invalid("body", "Invalid SMS message body"))
+        }
         // An in-app message may carry a subject; an SMS has none.
         _ => Ok(Content {
             subject: (channel == Channel::InApp)
@@ -156,7 +164,7 @@ fn is_sms_text(text: &str) -> bool {
 pub(super) async fn sender(scope: &mut WriteScope, from: &Map<String, Value>) -> ApiResult<Admin> {
     let kind = required_str(from, "type").map_err(|e| e.field("from.type"))?;
     if kind != "admin" {
-        return Err(invalid("from.type", "from.type must be admin"));
+        return Err(ApiError::invalid("from.type", "from.type must be admin"));
     }
     let raw = id_in_body(from, "id").map_err(|e| e.field("from.id"))?;
     let missing = || ApiError::new(ErrorCode::AdminNotFound);
@@ -176,7 +184,7 @@ fn recipients<'a>(
     } else {
         "a recipient object"
     };
-    let wrong = || invalid(name, &format!("{name} must be {shape}"));
+    let wrong = || ApiError::invalid(name, format!("{name} must be {shape}"));
     match body.get(name) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Object(one)) => Ok(vec![one]),
@@ -197,9 +205,9 @@ async fn recipient(
     match who.get("type").and_then(Value::as_str) {
         Some("user" | "lead" | "contact") => {}
         _ => {
-            return Err(invalid(
+            return Err(ApiError::invalid(
                 &format!("{list}.type"),
-                &format!("{list}.type must be user or lead"),
+                format!("{list}.type must be user or lead"),
             ))
         }
     }
@@ -255,7 +263,7 @@ pub(super) async fn audience(
         (Vec::new(), Vec::new())
     };
     if channel != Channel::Email && (to.len() > 1 || !cc.is_empty() || !bcc.is_empty()) {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "to",
             "only an email message can have several recipients, cc or bcc",
         ));
@@ -269,7 +277,7 @@ pub(super) async fn audience(
         for who in people {
             let contact = recipient(scope, who, list).await?;
             if channel.by_phone() && non_blank(&contact, "phone").is_none() {
-                return Err(invalid(
+                return Err(ApiError::invalid(
                     &format!("{list}.id"),
                     "the recipient has no phone number",
                 ));

@@ -13,7 +13,7 @@ use confab_store::WriteScope;
 use serde_json::{json, Map, Value};
 
 use super::attributes::merge_ticket_attributes;
-use super::types::{attributes_of, find_ticket_type, usable_states};
+use super::types::{attributes_of_type, find_ticket_type, usable_states};
 use super::{jobs, render_ticket_one};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
@@ -24,10 +24,6 @@ use crate::resources::conversations::participants::customer;
 use crate::resources::subjects::id_in_body;
 use crate::state::AppState;
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::with_message(ErrorCode::ParameterInvalid, message).field(field)
-}
-
 /// The ticket type a request names; archived types take no new tickets.
 async fn ticket_type_for_new(
     scope: &mut WriteScope,
@@ -36,7 +32,10 @@ async fn ticket_type_for_new(
     let id = id_in_body(body, "ticket_type_id")?;
     let ticket_type = find_ticket_type(scope, &id).await?;
     if confab_domain::record::flag_of(&ticket_type, "archived") {
-        return Err(invalid("ticket_type_id", "Ticket type is archived"));
+        return Err(ApiError::invalid(
+            "ticket_type_id",
+            "Ticket type is archived",
+        ));
     }
     Ok(ticket_type)
 }
@@ -47,11 +46,7 @@ async fn checked_attributes(
     ticket_type: &Record,
     given: Option<&Map<String, Value>>,
 ) -> ApiResult<Map<String, Value>> {
-    let type_id = id_of(ticket_type).to_owned();
-    let attributes = attributes_of(scope, std::slice::from_ref(&type_id))
-        .await?
-        .remove(&type_id)
-        .unwrap_or_default();
+    let attributes = attributes_of_type(scope, id_of(ticket_type)).await?;
     merge_ticket_attributes(&attributes, None, &given.cloned().unwrap_or_default(), true)
 }
 
@@ -87,10 +82,10 @@ async fn ticket_contact(
             )
             .field("contacts"))
         }
-        Some(_) => return Err(invalid("contacts", "contacts must be a list")),
+        Some(_) => return Err(ApiError::invalid("contacts", "contacts must be a list")),
     };
     let [Value::Object(named)] = contacts.as_slice() else {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "contacts",
             "contacts must hold exactly one contact",
         ));
@@ -103,7 +98,7 @@ async fn ticket_contact(
     ] {
         if let Some(value) = named.get(given).filter(|v| !v.is_null()) {
             if !value.is_string() {
-                return Err(invalid(
+                return Err(ApiError::invalid(
                     "contacts",
                     "a contact's id, external_id and email are strings",
                 ));
@@ -113,7 +108,7 @@ async fn ticket_contact(
         }
     }
     if lookup.is_empty() {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "contacts",
             "a contact needs an id, external_id or email",
         ));
@@ -213,7 +208,7 @@ async fn link_target(
         }
     };
     if !link_allowed(new_category, target) {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "conversation_to_link_id",
             "This ticket cannot be linked to that conversation or ticket",
         ));
@@ -247,15 +242,19 @@ pub(super) async fn create_ticket(
     .await?;
     let created_at = match body.get("created_at") {
         None | Some(Value::Null) => now,
-        Some(value) => value
-            .as_i64()
-            .filter(|t| *t >= 0)
-            .ok_or_else(|| invalid("created_at", "created_at must be a UNIX timestamp"))?,
+        Some(value) => value.as_i64().filter(|t| *t >= 0).ok_or_else(|| {
+            ApiError::invalid("created_at", "created_at must be a UNIX timestamp")
+        })?,
     };
     let company_id = match body.get("company_id") {
         None | Some(Value::Null) => None,
         Some(Value::String(raw)) => Some(ticket_company(scope, version, raw).await?),
-        Some(_) => return Err(invalid("company_id", "company_id must be a string")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "company_id",
+                "company_id must be a string",
+            ))
+        }
     };
     let (link, (admin, team)) = if version >= ApiVersion::V2_14 {
         (
@@ -355,14 +354,17 @@ pub(super) async fn convert(
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let ticket_type = ticket_type_for_new(&mut scope, &body).await?;
     if text_of(&ticket_type, "category") != Some(category::CUSTOMER) {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "ticket_type_id",
             "Ticket type is not a customer ticket type",
         ));
     }
     let conversation = find_conversation(&mut scope, &id).await?;
     if int_of(&conversation, "ticket_type_id").is_some() {
-        return Err(invalid("id", "The conversation is already a ticket"));
+        return Err(ApiError::invalid(
+            "id",
+            "The conversation is already a ticket",
+        ));
     }
     let attributes =
         checked_attributes(&mut scope, &ticket_type, object_field(&body, "attributes")?).await?;

@@ -23,10 +23,6 @@ pub fn ticket_type_not_found() -> ApiError {
     ApiError::with_message(ErrorCode::NotFound, "Ticket type not found")
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::with_message(ErrorCode::ParameterInvalid, message).field(field)
-}
-
 /// The ticket type with this id, or 404.
 pub async fn find_ticket_type<C: Conn>(scope: &mut Scope<C>, id: &str) -> ApiResult<Record> {
     scope
@@ -60,6 +56,18 @@ pub async fn attributes_of<C: Conn>(
             .push(attribute);
     }
     Ok(by_type)
+}
+
+/// The attributes of one ticket type.
+pub async fn attributes_of_type<C: Conn>(
+    scope: &mut Scope<C>,
+    type_id: &str,
+) -> ApiResult<Vec<Record>> {
+    let type_id = type_id.to_owned();
+    Ok(attributes_of(scope, std::slice::from_ref(&type_id))
+        .await?
+        .remove(&type_id)
+        .unwrap_or_default())
 }
 
 /// The workspace's ticket states that are not archived: the states every type can use.
@@ -208,12 +216,12 @@ fn checked_category(body: &Map<String, Value>) -> ApiResult<Option<&'static str>
             .find(|c| c == given)
             .map(Some)
             .ok_or_else(|| {
-                invalid(
+                ApiError::invalid(
                     "category",
                     "category must be Customer, Back-office or Tracker",
                 )
             }),
-        Some(_) => Err(invalid("category", "category must be a string")),
+        Some(_) => Err(ApiError::invalid("category", "category must be a string")),
     }
 }
 
@@ -230,7 +238,7 @@ async fn check_name_free(
         )
         .await?;
     match taken {
-        Some(other) if Some(id_of(&other)) != own_id => Err(invalid(
+        Some(other) if Some(id_of(&other)) != own_id => Err(ApiError::invalid(
             "name",
             format!("A ticket type with the name {name} already exists"),
         )),
@@ -303,7 +311,7 @@ pub(super) async fn update(
     find_ticket_type(&mut scope, &id).await?;
     if let Some(name) = changes.get("name").and_then(Value::as_str).map(str::trim) {
         if name.is_empty() {
-            return Err(invalid("name", "name must not be blank"));
+            return Err(ApiError::invalid("name", "name must not be blank"));
         }
         let name = name.to_owned();
         check_name_free(&mut scope, &name, Some(&id)).await?;
@@ -349,7 +357,7 @@ fn list_options(raw: &str, current: Option<&Value>) -> ApiResult<Value> {
         .filter(|l| !l.is_empty())
         .collect();
     if labels.is_empty() {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "list_items",
             "list_items must name at least one item",
         ));
@@ -390,12 +398,12 @@ fn input_options(
         match body.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(invalid(name, format!("{name} must be a boolean"))),
+            Some(_) => Err(ApiError::invalid(name, format!("{name} must be a boolean"))),
         }
     };
     if let Some(multiline) = flag("multiline")? {
         if data_type != "string" {
-            return Err(invalid(
+            return Err(ApiError::invalid(
                 "multiline",
                 "multiline is only for string attributes",
             ));
@@ -404,7 +412,7 @@ fn input_options(
     }
     if let Some(multiple) = flag("allow_multiple_values")? {
         if data_type != "files" {
-            return Err(invalid(
+            return Err(ApiError::invalid(
                 "allow_multiple_values",
                 "allow_multiple_values is only for files attributes",
             ));
@@ -412,21 +420,20 @@ fn input_options(
         options["allow_multiple_values"] = json!(multiple);
     }
     match body.get("list_items") {
-        None | Some(Value::Null) if data_type == "list" && current.is_none() => Err(invalid(
-            "list_items",
-            "list_items is required for list attributes",
-        )),
+        None | Some(Value::Null) if data_type == "list" && current.is_none() => Err(
+            ApiError::invalid("list_items", "list_items is required for list attributes"),
+        ),
         None | Some(Value::Null) => Ok(options),
         Some(Value::String(raw)) if data_type == "list" => {
             let list = list_options(raw, current)?;
             options["list_items"] = list["list_items"].clone();
             Ok(options)
         }
-        Some(Value::String(_)) => Err(invalid(
+        Some(Value::String(_)) => Err(ApiError::invalid(
             "list_items",
             "list_items is only for list attributes",
         )),
-        Some(_) => Err(invalid(
+        Some(_) => Err(ApiError::invalid(
             "list_items",
             "list_items must be a comma-separated string",
         )),
@@ -450,7 +457,7 @@ async fn check_attribute_name_free(
         Some(id_of(a)) != own_id && text_of(a, "name").is_some_and(|n| n.eq_ignore_ascii_case(name))
     });
     if clash {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "name",
             format!("An attribute with the name {name} already exists on this ticket type"),
         ));
@@ -468,7 +475,7 @@ pub(super) async fn create_attribute(
     let description = required_str(&body, "description")?.to_owned();
     let data_type = required_str(&body, "data_type")?;
     if !DATA_TYPES.contains(&data_type) {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "data_type",
             "data_type must be string, list, integer, decimal, boolean, datetime or files",
         ));
@@ -546,7 +553,7 @@ pub(super) async fn update_attribute(
     if flag_of(&attribute, "is_default")
         && (changes.contains_key("name") || changes.get("archived") == Some(&json!(true)))
     {
-        return Err(invalid(
+        return Err(ApiError::invalid(
             "name",
             "The default attributes of a ticket type cannot be renamed or archived",
         ));
@@ -554,7 +561,7 @@ pub(super) async fn update_attribute(
     if let Some(name) = changes.get("name").and_then(Value::as_str) {
         let name = name.trim().to_owned();
         if name.is_empty() {
-            return Err(invalid("name", "name must not be blank"));
+            return Err(ApiError::invalid("name", "name must not be blank"));
         }
         check_attribute_name_free(&mut scope, numeric_type, &name, Some(&id)).await?;
         changes.insert("name".into(), json!(name));

@@ -13,7 +13,7 @@ use confab_store::WriteScope;
 use serde_json::{json, Map, Value};
 
 use super::attributes::{merge_ticket_attributes, updated_attribute_data};
-use super::types::{attributes_of, usable_states};
+use super::types::{attributes_of_type, usable_states};
 use super::{find_ticket, render_ticket_one};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
@@ -21,10 +21,6 @@ use crate::gate::Ctx;
 use crate::input::object_field;
 use crate::resources::conversations::{prepare_reply, write_part, NewPart, Thread};
 use crate::state::AppState;
-
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::with_message(ErrorCode::ParameterInvalid, message).field(field)
-}
 
 /// A numeric id given as a string or a number.
 fn id_value(value: &Value) -> Option<i64> {
@@ -63,7 +59,12 @@ fn assignment_of(body: &Map<String, Value>, version: ApiVersion) -> ApiResult<As
         None => None,
         Some(Value::String(s)) => Some(s.trim().to_owned()),
         Some(Value::Number(n)) => Some(n.to_string()),
-        Some(_) => return Err(invalid("assignee_id", "assignee_id must be a string")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "assignee_id",
+                "assignee_id must be a string",
+            ))
+        }
     };
     Ok(Assignment { admin, assignee })
 }
@@ -84,7 +85,7 @@ async fn target_state(
             .as_str()
             .filter(|s| state_category::ALL[1..].contains(s))
             .ok_or_else(|| {
-                invalid(
+                ApiError::invalid(
                     "state",
                     "state must be in_progress, waiting_on_customer or resolved",
                 )
@@ -144,10 +145,7 @@ async fn field_changes(
         let type_id = int_of(ticket, "ticket_type_id")
             .unwrap_or_default()
             .to_string();
-        let attributes = attributes_of(scope, std::slice::from_ref(&type_id))
-            .await?
-            .remove(&type_id)
-            .unwrap_or_default();
+        let attributes = attributes_of_type(scope, &type_id).await?;
         let merged =
             merge_ticket_attributes(&attributes, ticket.get("ticket_attributes"), given, false)?;
         if let Some(title) = merged.get("_default_title_").and_then(Value::as_str) {
@@ -173,7 +171,7 @@ async fn field_changes(
     if let Some(shared) = body.get("is_shared").filter(|v| !v.is_null()) {
         let shared = shared
             .as_bool()
-            .ok_or_else(|| invalid("is_shared", "is_shared must be a boolean"))?;
+            .ok_or_else(|| ApiError::invalid("is_shared", "is_shared must be a boolean"))?;
         changes.insert("is_shared".into(), json!(shared));
     }
     if version >= ApiVersion::V2_13 && body.contains_key("company_id") {
@@ -185,7 +183,12 @@ async fn field_changes(
                     .ok_or_else(|| ApiError::new(ErrorCode::CompanyNotFound))?,
             ),
             Some(Value::Null) | None => None,
-            Some(_) => return Err(invalid("company_id", "company_id must be a string")),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "company_id",
+                    "company_id must be a string",
+                ))
+            }
         };
         changes.insert("company_id".into(), json!(company.as_ref().map(id_of)));
     }
@@ -285,7 +288,7 @@ pub(super) async fn update(
     if let Some(open) = body.get("open").filter(|v| !v.is_null()) {
         let open = open
             .as_bool()
-            .ok_or_else(|| invalid("open", "open must be a boolean"))?;
+            .ok_or_else(|| ApiError::invalid("open", "open must be a boolean"))?;
         let wanted = if open { state::OPEN } else { state::CLOSED };
         if current_state != wanted {
             let mut change = Record::new();
@@ -302,7 +305,7 @@ pub(super) async fn update(
     }
     if let Some(until) = body.get("snoozed_until").filter(|v| !v.is_null()) {
         let until = until.as_i64().filter(|t| *t > now).ok_or_else(|| {
-            invalid(
+            ApiError::invalid(
                 "snoozed_until",
                 "snoozed_until must be a UNIX timestamp in the future",
             )
