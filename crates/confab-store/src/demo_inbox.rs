@@ -3,10 +3,10 @@
 //! snoozed), and two tickets: Jane's bug report, and an outage tracker linked to her
 //! conversation.
 
-use confab_domain::models::ticket::{category, DEFAULT_ATTRIBUTES};
+use confab_domain::models::ticket::category;
 use confab_domain::record::{id_of, relation, Record};
 use confab_domain::tables::{
-    CONVERSATIONS, CONVERSATION_PARTS, TICKET_STATES, TICKET_TYPES, TICKET_TYPE_ATTRIBUTES,
+    CONVERSATIONS, CONVERSATION_PARTS, TICKET_STATES, TICKET_TYPE_ATTRIBUTES,
 };
 use serde_json::{json, Value};
 
@@ -41,19 +41,8 @@ async fn ticket_type(
         "category": category, "icon": icon, "is_internal": false, "archived": false,
         "created_at": now, "updated_at": now,
     }))?;
-    let stored = scope.insert_record(&TICKET_TYPES, &record, now).await?;
-    let id: i64 = id_of(&stored).parse().unwrap_or_default();
-    for (position, (name, description, multiline)) in DEFAULT_ATTRIBUTES.into_iter().enumerate() {
-        let attribute = object(json!({
-            "ticket_type_id": id, "name": name, "description": description,
-            "data_type": "string", "input_options": {"multiline": multiline},
-            "position": position, "is_default": true, "created_at": now, "updated_at": now,
-        }))?;
-        scope
-            .insert_record(&TICKET_TYPE_ATTRIBUTES, &attribute, now)
-            .await?;
-    }
-    Ok(id)
+    let stored = scope.insert_ticket_type(&record, now).await?;
+    Ok(id_of(&stored).parse().unwrap_or_default())
 }
 
 /// (part_type, author_type, author_id, body, seconds before now, assignee)

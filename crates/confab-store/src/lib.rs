@@ -26,6 +26,7 @@ mod sql;
 pub mod tags;
 mod teams;
 pub mod tenancy;
+mod ticket_types;
 
 pub use error::StoreError;
 pub use schema::SchemaSummary;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use confab_domain::models::ticket::{category, DATA_TYPES, DEFAULT_ATTRIBUTES};
+use confab_domain::models::ticket::{category, DATA_TYPES};
 use confab_domain::record::{flag_of, id_of, int_of, text_of, Record};
 use confab_domain::tables::{TICKET_STATES, TICKET_TYPES, TICKET_TYPE_ATTRIBUTES};
 use confab_domain::{ApiVersion, ErrorCode};
@@ -275,22 +275,7 @@ pub(super) async fn create(
     record.insert("updated_at".into(), json!(now));
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     check_name_free(&mut scope, &name, None).await?;
-    let stored = scope.insert_record(&TICKET_TYPES, &record, now).await?;
-    for (position, (name, description, multiline)) in DEFAULT_ATTRIBUTES.into_iter().enumerate() {
-        let attribute = json!({
-            "ticket_type_id": id_of(&stored).parse::<i64>().ok(),
-            "name": name, "description": description, "data_type": "string",
-            "input_options": {"multiline": multiline}, "position": position,
-            "required_to_create": false, "required_to_create_for_contacts": false,
-            "visible_on_create": true, "visible_to_contacts": true, "is_default": true,
-            "archived": false, "created_at": now, "updated_at": now,
-        });
-        if let Value::Object(attribute) = attribute {
-            scope
-                .insert_record(&TICKET_TYPE_ATTRIBUTES, &attribute, now)
-                .await?;
-        }
-    }
+    let stored = scope.insert_ticket_type(&record, now).await?;
     let rendered = render_one(&mut scope, &stored, ctx.version).await?;
     scope.commit().await?;
     Ok(axum::Json(rendered))
