@@ -1,9 +1,8 @@
 //! The admin activity log: appended to by the writes that Intercom logs, paged newest first.
 
+use crate::db::Row;
 use confab_domain::models::{ActivityLog, NewActivity};
 use confab_domain::paging::{CursorRequest, KeyPart, Page};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope, WriteTx};
 use crate::StoreError;
@@ -15,7 +14,7 @@ pub struct ActivityWindow {
     pub before: Option<i64>,
 }
 
-fn log_from_row(row: &AnyRow) -> Result<ActivityLog, StoreError> {
+fn log_from_row(row: &Row) -> Result<ActivityLog, StoreError> {
     let metadata: String = row.try_get("metadata")?;
     Ok(ActivityLog {
         seq: row.try_get("seq")?,
@@ -40,7 +39,7 @@ impl<C: Conn> Scope<C> {
     ) -> Result<Page<ActivityLog>, StoreError> {
         let before = window.before.unwrap_or(i64::MAX);
         let (ws, conn) = self.parts();
-        let total: i64 = sqlx::query_scalar(
+        let total: i64 = crate::db::query_scalar(
             "SELECT COUNT(*) FROM activity_logs \
              WHERE workspace_id = $1 AND created_at >= $2 AND created_at <= $3",
         )
@@ -53,7 +52,7 @@ impl<C: Conn> Scope<C> {
             Some(cursor) => cursor.int_key::<2>()?,
             None => [i64::MAX, i64::MAX],
         };
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT l.seq, l.id, l.admin_id, a.email, l.ip, l.activity_type, l.description, \
                     l.metadata, l.created_at \
              FROM activity_logs l JOIN admins a ON a.id = l.admin_id \
@@ -86,7 +85,7 @@ impl Scope<WriteTx> {
     /// Appends an entry, in the same transaction as the change it records.
     pub async fn log_activity(&mut self, entry: &NewActivity, now: i64) -> Result<(), StoreError> {
         let (ws, conn) = self.parts();
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO activity_logs \
              (id, workspace_id, admin_id, ip, activity_type, description, metadata, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -2,9 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::Row;
 use confab_domain::models::{Admin, AwayUpdate};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope, WriteTx};
 use crate::StoreError;
@@ -12,7 +11,7 @@ use crate::StoreError;
 const COLUMNS: &str = "id, name, email, email_verified, job_title, avatar_url, has_inbox_seat, \
      away_mode_enabled, away_mode_reassign, away_status_reason_id, created_at";
 
-fn admin_from_row(row: &AnyRow) -> Result<Admin, sqlx::Error> {
+fn admin_from_row(row: &Row) -> Result<Admin, StoreError> {
     Ok(Admin {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -44,7 +43,7 @@ impl<C: Conn> Scope<C> {
     pub async fn admin(&mut self, id: i64) -> Result<Option<Admin>, StoreError> {
         let (ws, conn) = self.parts();
         let sql = format!("SELECT {COLUMNS} FROM admins WHERE workspace_id = $1 AND id = $2");
-        let Some(row) = sqlx::query(&sql)
+        let Some(row) = crate::db::query(&sql)
             .bind(ws)
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -53,7 +52,7 @@ impl<C: Conn> Scope<C> {
             return Ok(None);
         };
         let mut admin = admin_from_row(&row)?;
-        admin.team_ids = sqlx::query_scalar(
+        admin.team_ids = crate::db::query_scalar(
             "SELECT team_id FROM team_members WHERE workspace_id = $1 AND admin_id = $2 \
              ORDER BY team_id",
         )
@@ -68,9 +67,12 @@ impl<C: Conn> Scope<C> {
     pub async fn admins(&mut self) -> Result<Vec<Admin>, StoreError> {
         let (ws, conn) = self.parts();
         let sql = format!("SELECT {COLUMNS} FROM admins WHERE workspace_id = $1 ORDER BY id");
-        let rows = sqlx::query(&sql).bind(ws).fetch_all(&mut *conn).await?;
+        let rows = crate::db::query(&sql)
+            .bind(ws)
+            .fetch_all(&mut *conn)
+            .await?;
         let mut memberships: HashMap<i64, Vec<i64>> = HashMap::new();
-        let pairs: Vec<(i64, i64)> = sqlx::query_as(
+        let pairs: Vec<(i64, i64)> = crate::db::query_as::<(i64, i64)>(
             "SELECT admin_id, team_id FROM team_members WHERE workspace_id = $1 \
              ORDER BY team_id",
         )
@@ -92,13 +94,11 @@ impl<C: Conn> Scope<C> {
     /// The admin with this email, if any.
     pub async fn admin_by_email(&mut self, email: &str) -> Result<Option<i64>, StoreError> {
         let (ws, conn) = self.parts();
-        Ok(
-            sqlx::query_scalar("SELECT id FROM admins WHERE workspace_id = $1 AND email = $2")
-                .bind(ws)
-                .bind(email)
-                .fetch_optional(&mut *conn)
-                .await?,
-        )
+        crate::db::query_scalar("SELECT id FROM admins WHERE workspace_id = $1 AND email = $2")
+            .bind(ws)
+            .bind(email)
+            .fetch_optional(&mut *conn)
+            .await
     }
 }
 
@@ -106,7 +106,7 @@ impl Scope<WriteTx> {
     /// Adds an admin and returns its id.
     pub async fn insert_admin(&mut self, admin: &NewAdmin<'_>) -> Result<i64, StoreError> {
         let (ws, conn) = self.parts();
-        Ok(sqlx::query_scalar(
+        crate::db::query_scalar(
             "INSERT INTO admins (workspace_id, name, email, job_title, has_inbox_seat, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -117,13 +117,13 @@ impl Scope<WriteTx> {
         .bind(i64::from(admin.has_inbox_seat))
         .bind(admin.created_at)
         .fetch_one(&mut *conn)
-        .await?)
+        .await
     }
 
     /// Sets an admin's away status; `false` if no such admin.
     pub async fn set_away(&mut self, id: i64, update: AwayUpdate) -> Result<bool, StoreError> {
         let (ws, conn) = self.parts();
-        let result = sqlx::query(
+        let result = crate::db::query(
             "UPDATE admins SET away_mode_enabled = $3, away_mode_reassign = $4, \
              away_status_reason_id = $5 WHERE workspace_id = $1 AND id = $2",
         )

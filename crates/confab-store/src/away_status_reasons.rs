@@ -1,13 +1,12 @@
 //! Away status reasons of a workspace.
 
+use crate::db::Row;
 use confab_domain::models::AwayStatusReason;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope, WriteTx};
 use crate::StoreError;
 
-fn reason_from_row(row: &AnyRow) -> Result<AwayStatusReason, sqlx::Error> {
+fn reason_from_row(row: &Row) -> Result<AwayStatusReason, StoreError> {
     Ok(AwayStatusReason {
         id: row.try_get("id")?,
         label: row.try_get("label")?,
@@ -27,8 +26,11 @@ impl<C: Conn> Scope<C> {
     pub async fn away_status_reasons(&mut self) -> Result<Vec<AwayStatusReason>, StoreError> {
         let (ws, conn) = self.parts();
         let sql = format!("{SELECT} ORDER BY sort_order, id");
-        let rows = sqlx::query(&sql).bind(ws).fetch_all(&mut *conn).await?;
-        Ok(rows.iter().map(reason_from_row).collect::<Result<_, _>>()?)
+        let rows = crate::db::query(&sql)
+            .bind(ws)
+            .fetch_all(&mut *conn)
+            .await?;
+        rows.iter().map(reason_from_row).collect::<Result<_, _>>()
     }
 
     /// One reason, deleted or not.
@@ -38,12 +40,12 @@ impl<C: Conn> Scope<C> {
     ) -> Result<Option<AwayStatusReason>, StoreError> {
         let (ws, conn) = self.parts();
         let sql = format!("{SELECT} AND id = $2");
-        let row = sqlx::query(&sql)
+        let row = crate::db::query(&sql)
             .bind(ws)
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
-        Ok(row.as_ref().map(reason_from_row).transpose()?)
+        row.as_ref().map(reason_from_row).transpose()
     }
 }
 
@@ -56,7 +58,7 @@ impl Scope<WriteTx> {
         now: i64,
     ) -> Result<i64, StoreError> {
         let (ws, conn) = self.parts();
-        Ok(sqlx::query_scalar(
+        crate::db::query_scalar(
             "INSERT INTO away_status_reasons \
              (workspace_id, label, emoji, sort_order, created_at, updated_at) \
              VALUES ($1, $2, $3, \
@@ -69,7 +71,7 @@ impl Scope<WriteTx> {
         .bind(emoji)
         .bind(now)
         .fetch_one(&mut *conn)
-        .await?)
+        .await
     }
 
     /// Soft-deletes a reason: it stays listed with `deleted: true` and can no longer be set.
@@ -79,7 +81,7 @@ impl Scope<WriteTx> {
         now: i64,
     ) -> Result<bool, StoreError> {
         let (ws, conn) = self.parts();
-        let result = sqlx::query(
+        let result = crate::db::query(
             "UPDATE away_status_reasons SET deleted = 1, updated_at = $3 \
              WHERE workspace_id = $1 AND id = $2",
         )

@@ -11,7 +11,6 @@ use confab_domain::search::Lowered;
 use confab_domain::tables::COMPANIES;
 use sea_query::{Alias, Cond, Condition, Expr, Order, Query, SelectStatement};
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use crate::records::Filter;
 use crate::scope::{Conn, Scope, WriteScope};
@@ -66,7 +65,7 @@ fn linked(ws: &str, relation: &str, side: Side, other: Option<&str>) -> Conditio
 
 /// `WHERE …` for the filter.
 fn condition(
-    conn: &sqlx::AnyConnection,
+    conn: &crate::Db,
     ws: &str,
     filter: &CompanyFilter<'_>,
 ) -> Result<Condition, StoreError> {
@@ -84,16 +83,12 @@ fn condition(
 }
 
 /// The ids `select` finds.
-async fn ids_of(
-    conn: &mut sqlx::AnyConnection,
-    select: &SelectStatement,
-) -> Result<Vec<String>, StoreError> {
+async fn ids_of(conn: &mut crate::Db, select: &SelectStatement) -> Result<Vec<String>, StoreError> {
     let (sql, values) = search::build(select, search::backend_of(conn));
     let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|row| row.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?)
+        .collect::<Result<_, _>>()
 }
 
 impl<C: Conn> Scope<C> {

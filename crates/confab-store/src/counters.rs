@@ -2,8 +2,6 @@
 //! writing transaction, so a request that fails gives its number back, and concurrent writers
 //! (PostgreSQL) queue on the counter's row instead of taking the same number.
 
-use sqlx::Row;
-
 use crate::scope::{Scope, WriteTx};
 use crate::sql::Sql;
 use crate::StoreError;
@@ -19,6 +17,6 @@ impl Scope<WriteTx> {
                  DO UPDATE SET value = workspace_counters.value + 1 RETURNING value",
         );
         let row = sql.query().fetch_one(&mut *conn).await?;
-        Ok(row.try_get::<i64, _>(0)?)
+        row.try_get::<i64, _>(0)
     }
 }

@@ -3,7 +3,6 @@
 
 use confab_domain::ids;
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope, WriteTx};
 use crate::sql::{Arg, Sql};

@@ -12,26 +12,52 @@ pub enum StoreError {
     Client(#[from] DomainError),
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }
 
+fn conflict() -> StoreError {
+    StoreError::Client(DomainError::with_message(
+        ErrorCode::Conflict,
+        "A record with these details already exists",
+    ))
+}
+
+fn dangling_reference() -> StoreError {
+    StoreError::Client(DomainError::with_message(
+        ErrorCode::ParameterInvalid,
+        "A referenced record does not exist",
+    ))
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        if let rusqlite::Error::SqliteFailure(failure, _) = &err {
+            match failure.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    return conflict()
+                }
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return dangling_reference(),
+                _ => {}
+            }
+        }
+        Self::Sqlite(err)
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &err {
             if db.is_unique_violation() {
-                return Self::Client(DomainError::with_message(
-                    ErrorCode::Conflict,
-                    "A record with these details already exists",
-                ));
+                return conflict();
             }
             if db.is_foreign_key_violation() {
-                return Self::Client(DomainError::with_message(
-                    ErrorCode::ParameterInvalid,
-                    "A referenced record does not exist",
-                ));
+                return dangling_reference();
             }
         }
         Self::Database(err)

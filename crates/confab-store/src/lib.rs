@@ -15,6 +15,7 @@ mod contacts;
 mod counters;
 pub mod data_events;
 pub mod dataplane;
+mod db;
 mod demo_inbox;
 mod error;
 pub mod links;
@@ -28,9 +29,10 @@ mod teams;
 pub mod tenancy;
 mod ticket_types;
 
+pub use db::Db;
 pub use error::StoreError;
 pub use schema::SchemaSummary;
-pub use scope::{Conn, ReadScope, Scope, WriteScope, WriteTx};
+pub use scope::{Conn, ReadConn, ReadScope, Scope, WriteScope, WriteTx};
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -38,8 +40,9 @@ use std::time::Duration;
 
 use confab_domain::models::WorkspaceId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
-use tokio::sync::Mutex;
+use sqlx::{AnyPool, Connection};
+
+use db::lite::LitePool;
 
 /// Which database a [`Store`] talks to. Dialect differences are decided on this, in this
 /// crate only.
@@ -65,60 +68,59 @@ impl Backend {
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
-    /// SQLite allows one writer at a time; taking this lock before `BEGIN` makes writers
-    /// queue in the process instead of failing with `SQLITE_BUSY` on a read-to-write upgrade.
-    write_lock: Option<Arc<Mutex<()>>>,
+    pools: Pools,
+    url: Arc<str>,
+}
+
+#[derive(Clone, Debug)]
+enum Pools {
+    Sqlite(Arc<LitePool>),
+    Postgres(AnyPool),
 }
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created if missing
-    /// and put in WAL mode.
+    /// (with `?mode=rwc`) and put in WAL mode.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = Backend::of_url(url)?;
-        let options = AnyConnectOptions::from_str(url).map_err(StoreError::Database)?;
-        let pool_options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10));
-        let pool = match backend {
-            Backend::Sqlite => {
-                pool_options
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // WAL lets readers run beside the writer; NORMAL sync keeps every
-                            // committed transaction across a process kill (not a power cut).
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 10000").await?;
-                            Ok(())
-                        })
-                    })
+        let pools = match Backend::of_url(url)? {
+            Backend::Sqlite => Pools::Sqlite(Arc::new(LitePool::open(url)?)),
+            Backend::Postgres => {
+                let options = AnyConnectOptions::from_str(url).map_err(StoreError::Database)?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
-                    .await?
+                    .await?;
+                Pools::Postgres(pool)
             }
-            Backend::Postgres => pool_options.connect_with(options).await?,
         };
         Ok(Self {
-            pool,
-            backend,
-            write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            pools,
+            url: url.into(),
         })
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.pools {
+            Pools::Sqlite(_) => Backend::Sqlite,
+            Pools::Postgres(_) => Backend::Postgres,
+        }
     }
 
     /// Brings the schema up to date. Safe to run while another process serves the store.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
-        };
-        migrator.run(&self.pool).await?;
+        match &self.pools {
+            Pools::Sqlite(pool) => {
+                // Migrations keep sqlx's bookkeeping (`_sqlx_migrations`), on a connection of
+                // their own, while this process's writer waits.
+                let _writer = pool.exclusive().await;
+                let mut conn = sqlx::AnyConnection::connect(&self.url).await?;
+                sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+                conn.close().await?;
+            }
+            Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
         self.optimize().await
     }
 
@@ -128,43 +130,74 @@ impl Store {
     /// filter's own index. Cheap when nothing changed; run after migrating and periodically
     /// by `confab serve`. PostgreSQL's autovacuum analyses by itself: nothing to do there.
     pub async fn optimize(&self) -> Result<(), StoreError> {
-        if self.backend == Backend::Sqlite {
-            let _writer = self.writer().await;
-            self.pool.execute("PRAGMA optimize=0x10002").await?;
-        }
-        Ok(())
+        self.execute_ddl("PRAGMA optimize=0x10002").await
     }
 
     /// Full planner statistics for `tables` on both backends (`ANALYZE`), after a bulk load.
     /// Named tables only: a bare `ANALYZE` on PostgreSQL walks every schema of the database.
     pub async fn analyze(&self, tables: &[&'static str]) -> Result<(), StoreError> {
-        let _writer = self.writer().await;
         for table in tables {
-            self.pool
-                .execute(format!("ANALYZE \"{table}\"").as_str())
-                .await?;
+            let sql = format!("ANALYZE \"{table}\"");
+            match &self.pools {
+                Pools::Sqlite(_) => self.execute_ddl(&sql).await?,
+                Pools::Postgres(pool) => {
+                    sqlx::query(&sql).execute(pool).await?;
+                }
+            }
         }
         Ok(())
     }
 
-    /// Runs a schema statement outside any request's transaction, as the one writer.
+    /// Runs a schema statement outside any request's transaction, as the one writer
+    /// (PostgreSQL: on any pooled connection). `PRAGMA` statements are for SQLite only.
     pub(crate) async fn execute_ddl(&self, sql: &str) -> Result<(), StoreError> {
-        let _writer = self.writer().await;
-        self.pool.execute(sql).await?;
+        match &self.pools {
+            Pools::Sqlite(pool) => {
+                let writer = pool.exclusive().await;
+                writer.execute_batch(sql)?;
+            }
+            Pools::Postgres(pool) => {
+                if !sql.starts_with("PRAGMA") {
+                    sqlx::query(sql).execute(pool).await?;
+                }
+            }
+        }
         Ok(())
     }
 
-    async fn writer(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-        match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        }
+    /// A connection for reads outside any workspace's scope.
+    pub(crate) async fn connection(&self) -> Result<Db, StoreError> {
+        Ok(match &self.pools {
+            Pools::Sqlite(pool) => Db::lite(pool.read()?),
+            Pools::Postgres(pool) => Db::pg(pool.acquire().await?),
+        })
+    }
+
+    /// Runs one write statement in a transaction of its own.
+    pub(crate) async fn write_alone(&self, query: db::Query<'_>) -> Result<db::Done, StoreError> {
+        let mut tx = self.begin().await?;
+        let done = query.execute(&mut tx).await?;
+        tx.0.commit().await?;
+        Ok(done)
+    }
+
+    /// Runs one write statement that returns a row (`RETURNING`) in a transaction of its own.
+    pub(crate) async fn write_returning(
+        &self,
+        query: db::Query<'_>,
+    ) -> Result<db::Row, StoreError> {
+        let mut tx = self.begin().await?;
+        let row = query.fetch_one(&mut tx).await?;
+        tx.0.commit().await?;
+        Ok(row)
     }
 
     /// A read-only view of one workspace's data.
     pub async fn read(&self, workspace: &WorkspaceId) -> Result<ReadScope, StoreError> {
-        let conn = self.pool.acquire().await?;
-        Ok(Scope::new(workspace.clone(), conn))
+        Ok(Scope::new(
+            workspace.clone(),
+            ReadConn(self.connection().await?),
+        ))
     }
 
     /// A transaction on one workspace's data; nothing is visible to others until
@@ -174,33 +207,37 @@ impl Store {
         Ok(Scope::new(workspace.clone(), tx))
     }
 
-    async fn begin(&self) -> Result<WriteTx, StoreError> {
-        let lock = self.writer().await;
-        let tx = self.pool.begin().await?;
-        Ok(WriteTx::new(tx, lock))
+    pub(crate) async fn begin(&self) -> Result<WriteTx, StoreError> {
+        Ok(WriteTx(match &self.pools {
+            Pools::Sqlite(pool) => Db::lite_tx(pool.write().await?),
+            Pools::Postgres(pool) => Db::pg_tx(pool.begin().await?),
+        }))
     }
 
     /// Checks the database answers; used by the health endpoint.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.pool.execute("SELECT 1").await?;
+        let mut db = self.connection().await?;
+        db::query("SELECT 1").execute(&mut db).await?;
         Ok(())
     }
 
     /// Tables, columns and indexes as the database reports them, for the migration parity
     /// test.
     pub async fn schema_summary(&self) -> Result<SchemaSummary, StoreError> {
-        schema::summary(&self.pool, self.backend).await
+        let mut db = self.connection().await?;
+        schema::summary(&mut db).await
     }
 
     /// Closes every connection; called on shutdown.
     pub async fn close(&self) {
-        self.pool.close().await;
+        if let Pools::Postgres(pool) = &self.pools {
+            pool.close().await;
+        }
     }
 }
 
 /// Reads a 0/1 flag column. Booleans are stored as integers in both dialects because the
 /// `Any` driver cannot decode SQLite's BOOLEAN.
-pub(crate) fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
-    use sqlx::Row;
+pub(crate) fn flag<I: db::RowIndex>(row: &db::Row, column: I) -> Result<bool, StoreError> {
     Ok(row.try_get::<i64, _>(column)? != 0)
 }

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use confab_domain::record::Side;
 use serde_json::Value;
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope, WriteTx};
 use crate::sql::{Arg, Sql};
@@ -21,7 +20,7 @@ pub struct Link {
     pub meta: Value,
 }
 
-fn link_from_row(row: &sqlx::any::AnyRow) -> Result<Link, StoreError> {
+fn link_from_row(row: &crate::db::Row) -> Result<Link, StoreError> {
     let meta: Option<String> = row.try_get("meta")?;
     Ok(Link {
         left_id: row.try_get("left_id")?,

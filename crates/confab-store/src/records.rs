@@ -1,12 +1,11 @@
 //! Generic storage for every resource described by a [`Table`]: find, page, count, insert,
 //! update, delete. Resource modules add only what is particular to them.
 
+use crate::db::Row;
 use confab_domain::ids;
 use confab_domain::paging::{CursorRequest, KeyPart, Page};
 use confab_domain::record::{Column, ColumnType, IdStyle, Record, Table};
 use serde_json::Value;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope, WriteTx};
 use crate::sql::{Arg, Sql};
@@ -62,7 +61,7 @@ fn select_list(table: &Table) -> String {
 }
 
 /// Turns a row selected with [`select_list`] into a record.
-fn record_from_row(table: &Table, row: &AnyRow) -> Result<Record, StoreError> {
+fn record_from_row(table: &Table, row: &Row) -> Result<Record, StoreError> {
     let mut record = Record::new();
     record.insert("seq".into(), Value::from(row.try_get::<i64, _>("seq")?));
     record.insert("id".into(), Value::from(row.try_get::<String, _>("id")?));

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::AnyPool;
-
 use crate::{Backend, StoreError};
 
 /// table → column → (type class, nullable); plus the index names per table.
@@ -28,9 +26,9 @@ fn type_class(declared: &str) -> String {
     }
 }
 
-pub(crate) async fn summary(pool: &AnyPool, backend: Backend) -> Result<SchemaSummary, StoreError> {
+pub(crate) async fn summary(db: &mut crate::Db) -> Result<SchemaSummary, StoreError> {
     let mut out = SchemaSummary::default();
-    let (columns_sql, indexes_sql) = match backend {
+    let (columns_sql, indexes_sql) = match db.backend() {
         Backend::Sqlite => (
             "SELECT m.name, p.name, p.type, CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 0 ELSE 1 END \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
@@ -50,14 +48,18 @@ pub(crate) async fn summary(pool: &AnyPool, backend: Backend) -> Result<SchemaSu
         ),
     };
     let rows: Vec<(String, String, String, i32)> =
-        sqlx::query_as(columns_sql).fetch_all(pool).await?;
+        crate::db::query_as::<(String, String, String, i32)>(columns_sql)
+            .fetch_all(db)
+            .await?;
     for (table, column, declared, nullable) in rows {
         out.columns
             .entry(table)
             .or_default()
             .insert(column, (type_class(&declared), nullable == 1));
     }
-    let rows: Vec<(String, String)> = sqlx::query_as(indexes_sql).fetch_all(pool).await?;
+    let rows: Vec<(String, String)> = crate::db::query_as::<(String, String)>(indexes_sql)
+        .fetch_all(db)
+        .await?;
     for (table, index) in rows {
         out.indexes.entry(table).or_default().push(index);
     }

@@ -3,10 +3,8 @@
 
 use confab_domain::record::{Column, ColumnType};
 use serde_json::Value;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::Any;
 
+use crate::db::Query;
 use crate::StoreError;
 
 /// One bound argument.
@@ -43,6 +41,39 @@ impl Arg {
         })
     }
 }
+
+macro_rules! arg_from {
+    ($variant:ident: $($t:ty => $convert:expr),+ $(,)?) => {
+        $(impl From<$t> for Arg {
+            fn from(value: $t) -> Self {
+                #[allow(clippy::redundant_closure_call)]
+                Arg::$variant(($convert)(value))
+            }
+        })+
+    };
+}
+
+arg_from!(Text:
+    String => Some,
+    &str => |v: &str| Some(v.to_owned()),
+    &String => |v: &String| Some(v.clone()),
+    Option<String> => |v| v,
+    Option<&str> => |v: Option<&str>| v.map(str::to_owned),
+    Option<&String> => |v: Option<&String>| v.cloned(),
+);
+arg_from!(Int:
+    i64 => Some,
+    &i64 => |v: &i64| Some(*v),
+    i32 => |v| Some(i64::from(v)),
+    bool => |v| Some(i64::from(v)),
+    Option<i64> => |v| v,
+    Option<i32> => |v: Option<i32>| v.map(i64::from),
+    Option<bool> => |v: Option<bool>| v.map(i64::from),
+);
+arg_from!(Float:
+    f64 => Some,
+    Option<f64> => |v| v,
+);
 
 /// SQL text with `$n` placeholders and the arguments they stand for.
 #[derive(Debug, Default)]
@@ -82,15 +113,7 @@ impl Sql {
     }
 
     /// The statement, ready to run.
-    pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        let mut query = sqlx::query(&self.text);
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(v) => query.bind(v.clone()),
-                Arg::Int(v) => query.bind(*v),
-                Arg::Float(v) => query.bind(*v),
-            };
-        }
-        query
+    pub(crate) fn query(&self) -> Query<'_> {
+        Query::with_args(&self.text, self.args.clone())
     }
 }

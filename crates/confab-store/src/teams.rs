@@ -2,16 +2,15 @@
 
 use std::collections::HashMap;
 
+use crate::db::Row;
 use confab_domain::models::Team;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope, WriteTx};
 use crate::StoreError;
 
 const COLUMNS: &str = "id, name, distribution_method, assignment_limit, created_at";
 
-fn team_from_row(row: &AnyRow) -> Result<Team, sqlx::Error> {
+fn team_from_row(row: &Row) -> Result<Team, StoreError> {
     Ok(Team {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -27,7 +26,7 @@ impl<C: Conn> Scope<C> {
     pub async fn team(&mut self, id: i64) -> Result<Option<Team>, StoreError> {
         let (ws, conn) = self.parts();
         let sql = format!("SELECT {COLUMNS} FROM teams WHERE workspace_id = $1 AND id = $2");
-        let Some(row) = sqlx::query(&sql)
+        let Some(row) = crate::db::query(&sql)
             .bind(ws)
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -36,7 +35,7 @@ impl<C: Conn> Scope<C> {
             return Ok(None);
         };
         let mut team = team_from_row(&row)?;
-        team.admin_ids = sqlx::query_scalar(
+        team.admin_ids = crate::db::query_scalar(
             "SELECT admin_id FROM team_members WHERE workspace_id = $1 AND team_id = $2 \
              ORDER BY admin_id",
         )
@@ -51,8 +50,11 @@ impl<C: Conn> Scope<C> {
     pub async fn teams(&mut self) -> Result<Vec<Team>, StoreError> {
         let (ws, conn) = self.parts();
         let sql = format!("SELECT {COLUMNS} FROM teams WHERE workspace_id = $1 ORDER BY id");
-        let rows = sqlx::query(&sql).bind(ws).fetch_all(&mut *conn).await?;
-        let pairs: Vec<(i64, i64)> = sqlx::query_as(
+        let rows = crate::db::query(&sql)
+            .bind(ws)
+            .fetch_all(&mut *conn)
+            .await?;
+        let pairs: Vec<(i64, i64)> = crate::db::query_as::<(i64, i64)>(
             "SELECT team_id, admin_id FROM team_members WHERE workspace_id = $1 \
              ORDER BY admin_id",
         )
@@ -75,13 +77,11 @@ impl<C: Conn> Scope<C> {
     /// The id of the team with this name, if any.
     pub async fn team_by_name(&mut self, name: &str) -> Result<Option<i64>, StoreError> {
         let (ws, conn) = self.parts();
-        Ok(
-            sqlx::query_scalar("SELECT id FROM teams WHERE workspace_id = $1 AND name = $2")
-                .bind(ws)
-                .bind(name)
-                .fetch_optional(&mut *conn)
-                .await?,
-        )
+        crate::db::query_scalar("SELECT id FROM teams WHERE workspace_id = $1 AND name = $2")
+            .bind(ws)
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await
     }
 }
 
@@ -94,7 +94,7 @@ impl Scope<WriteTx> {
         created_at: i64,
     ) -> Result<i64, StoreError> {
         let (ws, conn) = self.parts();
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = crate::db::query_scalar(
             "INSERT INTO teams (workspace_id, name, distribution_method, created_at) \
              VALUES ($1, $2, 'round_robin', $3) RETURNING id",
         )
@@ -105,7 +105,7 @@ impl Scope<WriteTx> {
         .await?;
         for admin_id in admin_ids {
             // The admin must belong to this workspace: the SELECT yields no row otherwise.
-            let inserted = sqlx::query(
+            let inserted = crate::db::query(
                 "INSERT INTO team_members (workspace_id, team_id, admin_id) \
                  SELECT $1, $2, id FROM admins WHERE workspace_id = $1 AND id = $3",
             )

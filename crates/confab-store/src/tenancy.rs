@@ -3,14 +3,13 @@
 //! Tokens are stored as SHA-256 digests; the plaintext is shown once, when created. A token is
 //! found by its digest, and the stored digest is then compared in constant time.
 
+use crate::db::Row;
 use base64::Engine;
 use confab_domain::clock::WorkspaceClock;
 use confab_domain::models::{Workspace, WorkspaceId};
 use confab_domain::{ids, ApiVersion};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 use crate::admins::NewAdmin;
@@ -83,7 +82,7 @@ const WORKSPACE_COLUMNS: &str = "w.id, w.name, w.timezone, w.region, w.created_a
     w.identity_verification, w.secure, w.default_version, w.away_reason_required, \
     w.clock_offset, w.clock_frozen_at";
 
-fn workspace_from_row(row: &AnyRow) -> Result<Workspace, StoreError> {
+fn workspace_from_row(row: &Row) -> Result<Workspace, StoreError> {
     let default_version: Option<String> = row.try_get("default_version")?;
     Ok(Workspace {
         id: WorkspaceId::new(row.try_get::<String, _>("id")?),
@@ -107,7 +106,7 @@ fn workspace_from_row(row: &AnyRow) -> Result<Workspace, StoreError> {
     })
 }
 
-fn token_from_row(row: &AnyRow) -> Result<TokenInfo, StoreError> {
+fn token_from_row(row: &Row) -> Result<TokenInfo, StoreError> {
     Ok(TokenInfo {
         id: row.try_get("id")?,
         workspace_id: WorkspaceId::new(row.try_get::<String, _>("workspace_id")?),
@@ -128,9 +127,9 @@ impl Store {
              FROM access_tokens t JOIN workspaces w ON w.id = t.workspace_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
         );
-        let Some(row) = sqlx::query(&sql)
+        let Some(row) = crate::db::query(&sql)
             .bind(&digest)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut self.connection().await?)
             .await?
         else {
             return Ok(None);
@@ -150,16 +149,18 @@ impl Store {
     pub async fn workspaces(&self) -> Result<Vec<Workspace>, StoreError> {
         let sql =
             format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces w ORDER BY w.created_at, w.id");
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let rows = crate::db::query(&sql)
+            .fetch_all(&mut self.connection().await?)
+            .await?;
         rows.iter().map(workspace_from_row).collect()
     }
 
     /// One workspace.
     pub async fn workspace(&self, id: &WorkspaceId) -> Result<Option<Workspace>, StoreError> {
         let sql = format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces w WHERE w.id = $1");
-        let row = sqlx::query(&sql)
+        let row = crate::db::query(&sql)
             .bind(id.as_str())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut self.connection().await?)
             .await?;
         row.as_ref().map(workspace_from_row).transpose()
     }
@@ -173,7 +174,7 @@ impl Store {
     ) -> Result<Workspace, StoreError> {
         let id = WorkspaceId::new(ids::workspace_code());
         let mut tx = self.begin().await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO workspaces (id, name, timezone, region, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -182,7 +183,7 @@ impl Store {
         .bind(&new.timezone)
         .bind(&new.region)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         let mut scope = Scope::new(id.clone(), tx);
         scope
@@ -227,9 +228,9 @@ impl Store {
 
     /// The admin new tokens act as: the workspace's first admin, its owner.
     async fn owner_admin(&self, workspace: &WorkspaceId) -> Result<i64, StoreError> {
-        sqlx::query_scalar::<_, Option<i64>>("SELECT MIN(id) FROM admins WHERE workspace_id = $1")
+        crate::db::query_scalar::<Option<i64>>("SELECT MIN(id) FROM admins WHERE workspace_id = $1")
             .bind(workspace.as_str())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut self.connection().await?)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("workspace {workspace} has no admin")))
     }
@@ -255,16 +256,19 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let existing: Option<String> =
-            sqlx::query_scalar("SELECT workspace_id FROM access_tokens WHERE token_hash = $1")
+            crate::db::query_scalar("SELECT workspace_id FROM access_tokens WHERE token_hash = $1")
                 .bind(token_digest(plaintext))
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut self.connection().await?)
                 .await?;
         match existing {
             Some(ws) if ws == workspace.as_str() => {
-                sqlx::query("UPDATE access_tokens SET revoked_at = NULL WHERE token_hash = $1")
-                    .bind(token_digest(plaintext))
-                    .execute(&self.pool)
-                    .await?;
+                self.write_alone(
+                    crate::db::query(
+                        "UPDATE access_tokens SET revoked_at = NULL WHERE token_hash = $1",
+                    )
+                    .bind(token_digest(plaintext)),
+                )
+                .await?;
                 Ok(())
             }
             Some(_) => Err(StoreError::Client(
@@ -288,7 +292,7 @@ impl Store {
         now: i64,
     ) -> Result<TokenInfo, StoreError> {
         let admin_id = self.owner_admin(workspace).await?;
-        let row = sqlx::query(
+        let row = crate::db::query(
             "INSERT INTO access_tokens \
              (workspace_id, admin_id, name, token_hash, token_hint, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) \
@@ -299,33 +303,34 @@ impl Store {
         .bind(name)
         .bind(token_digest(plaintext))
         .bind(hint_of(plaintext))
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
+        .bind(now);
+        let row = self.write_returning(row).await?;
         token_from_row(&row)
     }
 
     /// The workspace's tokens, revoked ones included.
     pub async fn tokens(&self, workspace: &WorkspaceId) -> Result<Vec<TokenInfo>, StoreError> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT id, workspace_id, admin_id, name, token_hint, created_at, revoked_at \
              FROM access_tokens WHERE workspace_id = $1 ORDER BY id",
         )
         .bind(workspace.as_str())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut self.connection().await?)
         .await?;
         rows.iter().map(token_from_row).collect()
     }
 
     /// Revokes a token; `false` if the id names no live token.
     pub async fn revoke_token(&self, id: i64, now: i64) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "UPDATE access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        let result = self
+            .write_alone(
+                crate::db::query(
+                    "UPDATE access_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                )
+                .bind(id)
+                .bind(now),
+            )
+            .await?;
         Ok(result.rows_affected() == 1)
     }
 
@@ -335,14 +340,16 @@ impl Store {
         workspace: &WorkspaceId,
         clock: WorkspaceClock,
     ) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "UPDATE workspaces SET clock_offset = $2, clock_frozen_at = $3 WHERE id = $1",
-        )
-        .bind(workspace.as_str())
-        .bind(clock.offset)
-        .bind(clock.frozen_at)
-        .execute(&self.pool)
-        .await?;
+        let result = self
+            .write_alone(
+                crate::db::query(
+                    "UPDATE workspaces SET clock_offset = $2, clock_frozen_at = $3 WHERE id = $1",
+                )
+                .bind(workspace.as_str())
+                .bind(clock.offset)
+                .bind(clock.frozen_at),
+            )
+            .await?;
         Ok(result.rows_affected() == 1)
     }
 
@@ -352,10 +359,12 @@ impl Store {
         workspace: &WorkspaceId,
         version: Option<ApiVersion>,
     ) -> Result<bool, StoreError> {
-        let result = sqlx::query("UPDATE workspaces SET default_version = $2 WHERE id = $1")
-            .bind(workspace.as_str())
-            .bind(version.map(ApiVersion::as_str))
-            .execute(&self.pool)
+        let result = self
+            .write_alone(
+                crate::db::query("UPDATE workspaces SET default_version = $2 WHERE id = $1")
+                    .bind(workspace.as_str())
+                    .bind(version.map(ApiVersion::as_str)),
+            )
             .await?;
         Ok(result.rows_affected() == 1)
     }
@@ -366,10 +375,12 @@ impl Store {
         workspace: &WorkspaceId,
         required: bool,
     ) -> Result<bool, StoreError> {
-        let result = sqlx::query("UPDATE workspaces SET away_reason_required = $2 WHERE id = $1")
-            .bind(workspace.as_str())
-            .bind(i64::from(required))
-            .execute(&self.pool)
+        let result = self
+            .write_alone(
+                crate::db::query("UPDATE workspaces SET away_reason_required = $2 WHERE id = $1")
+                    .bind(workspace.as_str())
+                    .bind(i64::from(required)),
+            )
             .await?;
         Ok(result.rows_affected() == 1)
     }

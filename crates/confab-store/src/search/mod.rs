@@ -16,7 +16,6 @@ use sea_query::{
     Alias, Cond, Condition, Expr, Order as SqlOrder, PostgresQueryBuilder, Query, SelectStatement,
     SqliteQueryBuilder,
 };
-use sqlx::Row;
 
 use crate::scope::{Conn, Scope};
 use crate::{Backend, StoreError};
@@ -164,7 +163,7 @@ impl BaseFilter {
 /// The condition `query` stands for on `schema`'s rows (columns written `table.column`), for
 /// store queries that select and page those rows their own way.
 pub(crate) fn condition_of(
-    conn: &sqlx::AnyConnection,
+    conn: &crate::Db,
     workspace: &str,
     schema: &SearchSchema,
     query: &Lowered,
@@ -177,12 +176,8 @@ pub(crate) fn condition_of(
     compiler.condition(query)
 }
 
-pub(crate) fn backend_of(conn: &sqlx::AnyConnection) -> Backend {
-    if conn.backend_name() == "PostgreSQL" {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    }
+pub(crate) fn backend_of(conn: &crate::Db) -> Backend {
+    conn.backend()
 }
 
 pub(crate) fn build(statement: &SelectStatement, backend: Backend) -> (String, sea_query::Values) {
@@ -336,7 +331,7 @@ impl<C: Conn> Scope<C> {
                     row.try_get::<i64, _>("search_seq")?,
                 ))
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         // A carried count below the rows returned so far is stale or forged: count again.
         let kept = rows.len().min(page.per_page as usize) as u64;
         let seen = u64::from(page.page().saturating_sub(1)) * u64::from(page.per_page) + kept;

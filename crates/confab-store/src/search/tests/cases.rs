@@ -165,7 +165,11 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
             "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM people \
              WHERE people.workspace_id = 'w1' AND LOWER({plan}) = 'pro'"
         );
-        let rows = fx.store.pool.fetch_all(sql.as_str()).await.expect("a plan");
+        let mut db = fx.store.connection().await.expect("a connection");
+        let rows = crate::db::query(&sql)
+            .fetch_all(&mut db)
+            .await
+            .expect("a plan");
         let details: Vec<String> = rows
             .iter()
             .map(|row| row.try_get::<String, _>("detail").unwrap_or_default())

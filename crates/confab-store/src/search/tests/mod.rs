@@ -108,11 +108,7 @@ async fn fixture() -> Fixture {
             .to_owned(),
     ];
     for statement in ddl {
-        store
-            .pool
-            .execute(statement.as_str())
-            .await
-            .expect("create tables");
+        store.execute_ddl(&statement).await.expect("create tables");
     }
     Fixture { store, _dir: dir }
 }
@@ -150,24 +146,18 @@ async fn insert(store: &Store, p: Person<'_>) {
         num(p.8.map(|v| v.to_string())),
         text(p.9),
     );
-    store
-        .pool
-        .execute(sql.as_str())
-        .await
-        .expect("insert a person");
+    store.execute_ddl(&sql).await.expect("insert a person");
 }
 
 async fn link(store: &Store, ws: &str, left: &str, right: &str) {
-    sqlx::query(
+    let insert = crate::db::query(
         "INSERT INTO links (workspace_id, relation, left_id, right_id, created_at) \
          VALUES ($1, 'contact_tag', $2, $3, 0)",
     )
     .bind(ws)
     .bind(left)
-    .bind(right)
-    .execute(&store.pool)
-    .await
-    .expect("insert a link");
+    .bind(right);
+    store.write_alone(insert).await.expect("insert a link");
 }
 
 async fn people() -> Fixture {

@@ -1,0 +1,309 @@
+//! SQLite through rusqlite: a pool of read connections and the one writer.
+//!
+//! Statements run in the calling task (see the module above for why). Readers never wait in
+//! WAL mode; writers queue on an async lock for the one writer connection, so no task ever
+//! blocks a thread waiting for SQLite's write lock held by another task of this process.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rusqlite::types::{FromSql, Value, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::sql::Arg;
+use crate::StoreError;
+
+/// Idle read connections kept open; more are opened under load and closed after.
+const IDLE_READERS: usize = 16;
+/// Prepared statements kept per connection. Searches and `IN` lists make many shapes.
+const STATEMENT_CACHE: usize = 256;
+
+/// The connections to one SQLite database file.
+pub(crate) struct LitePool {
+    path: PathBuf,
+    flags: OpenFlags,
+    idle: parking_lot::Mutex<Vec<Connection>>,
+    writer: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for LitePool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LitePool")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+/// The file and open mode a `sqlite:` URL names, as sqlx reads them: `sqlite://path`,
+/// `sqlite:path`, with `?mode=ro|rw|rwc` (the default is `rw`: the file must exist).
+fn parse_url(url: &str) -> Result<(PathBuf, OpenFlags), StoreError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or(StoreError::UnsupportedUrl)?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError::UnsupportedUrl);
+    }
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("mode", "ro")) => flags = OpenFlags::SQLITE_OPEN_READ_ONLY,
+            Some(("mode", "rw")) => flags = OpenFlags::SQLITE_OPEN_READ_WRITE,
+            Some(("mode", "rwc")) => {
+                flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+            }
+            _ => return Err(StoreError::UnsupportedUrl),
+        }
+    }
+    // Each connection is used by one task at a time; SQLite's own mutexes are not needed.
+    Ok((PathBuf::from(path), flags | OpenFlags::SQLITE_OPEN_NO_MUTEX))
+}
+
+impl LitePool {
+    /// Opens the database at `url`, creating the file if the URL says so, in WAL mode.
+    pub(crate) fn open(url: &str) -> Result<Self, StoreError> {
+        let (path, flags) = parse_url(url)?;
+        let writer = open_connection(&path, flags)?;
+        // WAL lets readers run beside the writer; the mode is stored in the file.
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && !flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY) {
+            return Err(StoreError::Corrupt(format!(
+                "SQLite refused WAL mode (it reports {mode})"
+            )));
+        }
+        Ok(Self {
+            path,
+            flags: flags - OpenFlags::SQLITE_OPEN_CREATE,
+            idle: parking_lot::Mutex::new(Vec::new()),
+            writer: Arc::new(Mutex::new(writer)),
+        })
+    }
+
+    /// A read connection, idle or new.
+    pub(crate) fn read(self: &Arc<Self>) -> Result<Lease, StoreError> {
+        let idle = self.idle.lock().pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => open_connection(&self.path, self.flags)?,
+        };
+        Ok(Lease {
+            conn: Some(conn),
+            pool: Arc::clone(self),
+        })
+    }
+
+    /// The writer, once every earlier writer of this process has finished, inside a new
+    /// transaction.
+    pub(crate) async fn write(&self) -> Result<Writer, StoreError> {
+        let conn = self.writer.clone().lock_owned().await;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Writer { conn })
+    }
+
+    /// The writer outside a transaction, for statements that manage their own (schema
+    /// changes, `ANALYZE`, `PRAGMA optimize`).
+    pub(crate) async fn exclusive(&self) -> OwnedMutexGuard<Connection> {
+        self.writer.clone().lock_owned().await
+    }
+}
+
+fn open_connection(path: &PathBuf, flags: OpenFlags) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    // NORMAL sync keeps every committed transaction across a process kill (not a power
+    // cut) without an fsync per commit; the busy timeout covers other processes' writers.
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// A read connection, back to the pool when dropped.
+pub(crate) struct Lease {
+    conn: Option<Connection>,
+    pool: Arc<LitePool>,
+}
+
+impl Lease {
+    pub(crate) fn conn(&mut self) -> &mut Connection {
+        match &mut self.conn {
+            Some(conn) => conn,
+            None => unreachable!("a lease holds its connection until dropped"),
+        }
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        let mut idle = self.pool.idle.lock();
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// The writer inside a transaction; dropped before [`Writer::commit`], it rolls back before
+/// the next writer gets the connection.
+pub(crate) struct Writer {
+    conn: OwnedMutexGuard<Connection>,
+}
+
+impl Writer {
+    pub(crate) fn conn(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn commit(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn rollback(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if let Err(err) = self.rollback() {
+            tracing::warn!(error = %err, "rolling back a dropped write failed");
+        }
+    }
+}
+
+/// One row, its values copied out of SQLite.
+pub(crate) struct LiteRow {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl LiteRow {
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    pub(crate) fn decode<T: FromSql>(&self, position: usize) -> rusqlite::types::FromSqlResult<T> {
+        let value = match self.values.get(position) {
+            Some(value) => ValueRef::from(value),
+            None => ValueRef::Null,
+        };
+        T::column_result(value)
+    }
+}
+
+/// Prepares `sql` (from the connection's cache) and binds `args` to its `$n` or `?`
+/// placeholders.
+fn prepare<'c>(
+    conn: &'c Connection,
+    sql: &str,
+    args: &[Arg],
+) -> Result<rusqlite::CachedStatement<'c>, StoreError> {
+    let mut statement = conn.prepare_cached(sql)?;
+    for index in 1..=statement.parameter_count() {
+        // `$n` names its argument; SQLite numbers parameters by first appearance instead.
+        let position = match statement.parameter_name(index) {
+            Some(name) => name
+                .trim_start_matches(['$', '?'])
+                .parse::<usize>()
+                .map_err(|_| StoreError::Corrupt(format!("unnumbered parameter {name}")))?,
+            None => index,
+        };
+        let arg = position
+            .checked_sub(1)
+            .and_then(|i| args.get(i))
+            .ok_or_else(|| StoreError::Corrupt(format!("no argument for parameter {index}")))?;
+        match arg {
+            Arg::Text(v) => statement.raw_bind_parameter(index, v)?,
+            Arg::Int(v) => statement.raw_bind_parameter(index, v)?,
+            Arg::Float(v) => statement.raw_bind_parameter(index, v)?,
+        }
+    }
+    Ok(statement)
+}
+
+/// At most `limit` rows of `sql`.
+pub(crate) fn fetch(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+    limit: usize,
+) -> Result<Vec<LiteRow>, StoreError> {
+    let mut statement = prepare(conn, sql, args)?;
+    let columns: Arc<[String]> = statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let width = columns.len();
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while out.len() < limit {
+        let Some(row) = rows.next()? else {
+            break;
+        };
+        let mut values = Vec::with_capacity(width);
+        for i in 0..width {
+            values.push(Value::from(row.get_ref(i)?));
+        }
+        out.push(LiteRow {
+            columns: Arc::clone(&columns),
+            values,
+        });
+    }
+    Ok(out)
+}
+
+/// Runs `sql` to completion; the rows it changed.
+pub(crate) fn execute(conn: &Connection, sql: &str, args: &[Arg]) -> Result<u64, StoreError> {
+    let mut statement = prepare(conn, sql, args)?;
+    let mut rows = statement.raw_query();
+    while rows.next()?.is_some() {}
+    Ok(conn.changes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_a_file_and_a_mode() {
+        let (path, flags) = parse_url("sqlite:///tmp/x/confab.db?mode=rwc").unwrap();
+        assert_eq!(path, PathBuf::from("/tmp/x/confab.db"));
+        assert!(flags.contains(OpenFlags::SQLITE_OPEN_CREATE));
+        let (path, flags) = parse_url("sqlite:data.db").unwrap();
+        assert_eq!(path, PathBuf::from("data.db"));
+        assert!(!flags.contains(OpenFlags::SQLITE_OPEN_CREATE));
+        assert!(parse_url("sqlite::memory:").is_err());
+        assert!(parse_url("sqlite://x.db?cache=shared").is_err());
+    }
+
+    #[test]
+    fn numbered_parameters_bind_by_number() {
+        let conn = Connection::open_in_memory().unwrap();
+        let rows = fetch(
+            &conn,
+            "SELECT $2 AS b, $1 AS a, $2 AS again",
+            &[Arg::Int(Some(1)), Arg::Text(Some("two".into()))],
+            usize::MAX,
+        )
+        .unwrap();
+        assert_eq!(rows[0].decode::<String>(0).unwrap(), "two");
+        assert_eq!(rows[0].decode::<i64>(1).unwrap(), 1);
+        assert_eq!(rows[0].decode::<String>(2).unwrap(), "two");
+        assert_eq!(rows[0].position("again"), Some(2));
+    }
+}

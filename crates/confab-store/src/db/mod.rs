@@ -1,0 +1,354 @@
+//! The one way the store runs a statement, on either backend.
+//!
+//! PostgreSQL statements go through sqlx's `Any` driver. SQLite statements run on rusqlite
+//! connections in the calling task: an indexed statement takes microseconds, far less than
+//! handing it to another thread and waking the task for the answer, which is what sqlx's
+//! SQLite driver does for every statement (decision 0020).
+//!
+//! Call sites read like sqlx's: `query(sql).bind(a).fetch_all(&mut db)`, with `$n`
+//! placeholders, which both backends accept.
+
+pub(crate) mod lite;
+
+use std::marker::PhantomData;
+
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use crate::sql::Arg;
+use crate::StoreError;
+
+/// A connection to run statements on: a pooled one (reads) or one inside a transaction.
+pub struct Db(Inner);
+
+enum Inner {
+    Lite(lite::Lease),
+    LiteTx(lite::Writer),
+    Pg(PoolConnection<Any>),
+    /// `None` once committed or rolled back; the owning scope is consumed by then.
+    PgTx(Option<Transaction<'static, Any>>),
+}
+
+/// Where a statement goes.
+enum Target<'a> {
+    /// `&mut` although SQLite needs only `&`: a shared reference to a connection is not
+    /// `Send`, and the futures that hold this must be.
+    Lite(&'a mut rusqlite::Connection),
+    Pg(&'a mut AnyConnection),
+}
+
+impl Db {
+    pub(crate) fn lite(lease: lite::Lease) -> Self {
+        Self(Inner::Lite(lease))
+    }
+
+    pub(crate) fn lite_tx(writer: lite::Writer) -> Self {
+        Self(Inner::LiteTx(writer))
+    }
+
+    pub(crate) fn pg(conn: PoolConnection<Any>) -> Self {
+        Self(Inner::Pg(conn))
+    }
+
+    pub(crate) fn pg_tx(tx: Transaction<'static, Any>) -> Self {
+        Self(Inner::PgTx(Some(tx)))
+    }
+
+    pub(crate) fn backend(&self) -> crate::Backend {
+        match self.0 {
+            Inner::Lite(_) | Inner::LiteTx(_) => crate::Backend::Sqlite,
+            Inner::Pg(_) | Inner::PgTx(_) => crate::Backend::Postgres,
+        }
+    }
+
+    fn target(&mut self) -> Result<Target<'_>, StoreError> {
+        Ok(match &mut self.0 {
+            Inner::Lite(lease) => Target::Lite(lease.conn()),
+            Inner::LiteTx(writer) => Target::Lite(writer.conn()),
+            Inner::Pg(conn) => Target::Pg(conn),
+            Inner::PgTx(Some(tx)) => Target::Pg(tx),
+            Inner::PgTx(None) => {
+                return Err(StoreError::Corrupt(
+                    "a finished transaction was used again".into(),
+                ))
+            }
+        })
+    }
+
+    /// Makes the transaction's writes durable and visible; a no-op outside a transaction.
+    pub(crate) async fn commit(&mut self) -> Result<(), StoreError> {
+        match &mut self.0 {
+            Inner::LiteTx(writer) => writer.commit(),
+            Inner::PgTx(tx) => match tx.take() {
+                Some(tx) => Ok(tx.commit().await?),
+                None => Ok(()),
+            },
+            Inner::Lite(_) | Inner::Pg(_) => Ok(()),
+        }
+    }
+
+    /// Undoes the transaction's writes; a no-op outside a transaction.
+    pub(crate) async fn rollback(&mut self) -> Result<(), StoreError> {
+        match &mut self.0 {
+            Inner::LiteTx(writer) => writer.rollback(),
+            Inner::PgTx(tx) => match tx.take() {
+                Some(tx) => Ok(tx.rollback().await?),
+                None => Ok(()),
+            },
+            Inner::Lite(_) | Inner::Pg(_) => Ok(()),
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        // SQLite's writer rolls back in its own `Drop`. A PostgreSQL transaction dropped
+        // without a commit is rolled back now rather than when its connection is next used.
+        let Inner::PgTx(tx) = &mut self.0 else {
+            return;
+        };
+        let Some(tx) = tx.take() else {
+            return;
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(err) = tx.rollback().await {
+                    tracing::warn!(error = %err, "rolling back a dropped write failed");
+                }
+            });
+        }
+    }
+}
+
+/// One result row.
+pub(crate) enum Row {
+    Lite(lite::LiteRow),
+    Pg(AnyRow),
+}
+
+/// A column, by position or by name.
+pub(crate) trait RowIndex: Copy + std::fmt::Display + sqlx::ColumnIndex<AnyRow> {
+    fn position(self, row: &lite::LiteRow) -> Option<usize>;
+}
+
+impl RowIndex for usize {
+    fn position(self, row: &lite::LiteRow) -> Option<usize> {
+        (self < row.len()).then_some(self)
+    }
+}
+
+impl RowIndex for &str {
+    fn position(self, row: &lite::LiteRow) -> Option<usize> {
+        row.position(self)
+    }
+}
+
+/// A Rust type a column decodes to on both backends.
+pub(crate) trait Decode:
+    Sized + for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> + rusqlite::types::FromSql
+{
+}
+
+impl<T> Decode for T where
+    T: Sized + for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> + rusqlite::types::FromSql
+{
+}
+
+impl Row {
+    /// The value of column `index` as a `T`.
+    pub(crate) fn try_get<T: Decode, I: RowIndex>(&self, index: I) -> Result<T, StoreError> {
+        match self {
+            Row::Pg(row) => Ok(sqlx::Row::try_get(row, index)?),
+            Row::Lite(row) => {
+                let position = index.position(row).ok_or_else(|| {
+                    StoreError::Corrupt(format!("the result has no column {index}"))
+                })?;
+                row.decode(position).map_err(|e| {
+                    StoreError::Corrupt(format!("column {index} does not decode: {e}"))
+                })
+            }
+        }
+    }
+}
+
+/// A whole row decoded at once, for [`query_as`].
+pub(crate) trait FromRow: Sized {
+    fn from_row(row: &Row) -> Result<Self, StoreError>;
+}
+
+macro_rules! tuple_from_row {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: Decode),+> FromRow for ($($t,)+) {
+            fn from_row(row: &Row) -> Result<Self, StoreError> {
+                Ok(($(row.try_get::<$t, usize>($i)?,)+))
+            }
+        }
+    };
+}
+
+tuple_from_row!(A 0, B 1);
+tuple_from_row!(A 0, B 1, C 2);
+tuple_from_row!(A 0, B 1, C 2, D 3);
+
+/// A statement and its bound arguments.
+pub(crate) struct Query<'q> {
+    sql: &'q str,
+    args: Vec<Arg>,
+}
+
+/// A statement without rows to return: what it changed.
+pub(crate) struct Done {
+    rows_affected: u64,
+}
+
+impl Done {
+    pub(crate) fn rows_affected(&self) -> u64 {
+        self.rows_affected
+    }
+}
+
+/// `sql`, to bind arguments to and run.
+pub(crate) fn query(sql: &str) -> Query<'_> {
+    Query {
+        sql,
+        args: Vec::new(),
+    }
+}
+
+/// `sql` whose rows are read as their first column.
+pub(crate) fn query_scalar<T: Decode>(sql: &str) -> Typed<'_, Scalar<T>> {
+    Typed {
+        query: query(sql),
+        shape: PhantomData,
+    }
+}
+
+/// `sql` whose rows are read as tuples.
+pub(crate) fn query_as<T: FromRow>(sql: &str) -> Typed<'_, T> {
+    Typed {
+        query: query(sql),
+        shape: PhantomData,
+    }
+}
+
+impl<'q> Query<'q> {
+    pub(crate) fn with_args(sql: &'q str, args: Vec<Arg>) -> Self {
+        Self { sql, args }
+    }
+
+    pub(crate) fn bind(mut self, value: impl Into<Arg>) -> Self {
+        self.args.push(value.into());
+        self
+    }
+
+    fn pg(&self) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
+        let mut query = sqlx::query(self.sql);
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(v) => query.bind(v.clone()),
+                Arg::Int(v) => query.bind(*v),
+                Arg::Float(v) => query.bind(*v),
+            };
+        }
+        query
+    }
+
+    pub(crate) async fn fetch_all(self, db: &mut Db) -> Result<Vec<Row>, StoreError> {
+        match db.target()? {
+            Target::Lite(conn) => Ok(lite::fetch(conn, self.sql, &self.args, usize::MAX)?
+                .into_iter()
+                .map(Row::Lite)
+                .collect()),
+            Target::Pg(conn) => Ok(self
+                .pg()
+                .fetch_all(conn)
+                .await?
+                .into_iter()
+                .map(Row::Pg)
+                .collect()),
+        }
+    }
+
+    pub(crate) async fn fetch_optional(self, db: &mut Db) -> Result<Option<Row>, StoreError> {
+        match db.target()? {
+            Target::Lite(conn) => Ok(lite::fetch(conn, self.sql, &self.args, 1)?
+                .into_iter()
+                .next()
+                .map(Row::Lite)),
+            Target::Pg(conn) => Ok(self.pg().fetch_optional(conn).await?.map(Row::Pg)),
+        }
+    }
+
+    pub(crate) async fn fetch_one(self, db: &mut Db) -> Result<Row, StoreError> {
+        self.fetch_optional(db)
+            .await?
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+    }
+
+    pub(crate) async fn execute(self, db: &mut Db) -> Result<Done, StoreError> {
+        let rows_affected = match db.target()? {
+            Target::Lite(conn) => lite::execute(conn, self.sql, &self.args)?,
+            Target::Pg(conn) => self.pg().execute(conn).await?.rows_affected(),
+        };
+        Ok(Done { rows_affected })
+    }
+}
+
+/// The first column of a row, as a `T`.
+pub(crate) struct Scalar<T>(PhantomData<T>);
+
+/// How a [`Typed`] query reads each row.
+pub(crate) trait Shape {
+    type Out;
+    fn read(row: &Row) -> Result<Self::Out, StoreError>;
+}
+
+impl<T: Decode> Shape for Scalar<T> {
+    type Out = T;
+    fn read(row: &Row) -> Result<T, StoreError> {
+        row.try_get(0usize)
+    }
+}
+
+impl<T: FromRow> Shape for T {
+    type Out = T;
+    fn read(row: &Row) -> Result<T, StoreError> {
+        T::from_row(row)
+    }
+}
+
+/// A query whose rows are decoded by `S`.
+pub(crate) struct Typed<'q, S> {
+    query: Query<'q>,
+    shape: PhantomData<S>,
+}
+
+impl<'q, S: Shape> Typed<'q, S> {
+    pub(crate) fn bind(mut self, value: impl Into<Arg>) -> Self {
+        self.query = self.query.bind(value);
+        self
+    }
+
+    pub(crate) async fn fetch_all(self, db: &mut Db) -> Result<Vec<S::Out>, StoreError> {
+        self.query
+            .fetch_all(db)
+            .await?
+            .iter()
+            .map(S::read)
+            .collect()
+    }
+
+    pub(crate) async fn fetch_optional(self, db: &mut Db) -> Result<Option<S::Out>, StoreError> {
+        self.query
+            .fetch_optional(db)
+            .await?
+            .as_ref()
+            .map(S::read)
+            .transpose()
+    }
+
+    pub(crate) async fn fetch_one(self, db: &mut Db) -> Result<S::Out, StoreError> {
+        S::read(&self.query.fetch_one(db).await?)
+    }
+}
