@@ -93,16 +93,26 @@ fn record_from_row(table: &Table, row: &Row) -> Result<Record, StoreError> {
 }
 
 /// Appends ` AND …` for each filter.
-fn push_filters(sql: &mut Sql, table: &Table, filters: &[Filter]) -> Result<(), StoreError> {
+fn push_filters(
+    sql: &mut Sql,
+    table: &Table,
+    ws: &str,
+    filters: &[Filter],
+) -> Result<(), StoreError> {
     for filter in filters {
         sql.push(" AND ");
-        push_condition(sql, table, filter)?;
+        push_condition(sql, table, ws, filter)?;
     }
     Ok(())
 }
 
 /// Appends one filter's condition.
-fn push_condition(sql: &mut Sql, table: &Table, filter: &Filter) -> Result<(), StoreError> {
+fn push_condition(
+    sql: &mut Sql,
+    table: &Table,
+    ws: &str,
+    filter: &Filter,
+) -> Result<(), StoreError> {
     {
         match filter {
             Filter::AnyOf(any) if any.is_empty() => {
@@ -119,7 +129,7 @@ fn push_condition(sql: &mut Sql, table: &Table, filter: &Filter) -> Result<(), S
                     if i > 0 {
                         sql.push(joiner);
                     }
-                    push_condition(sql, table, inner)?;
+                    push_condition(sql, table, ws, inner)?;
                 }
                 if any.is_empty() {
                     sql.push("1 = 1");
@@ -165,30 +175,40 @@ fn push_condition(sql: &mut Sql, table: &Table, filter: &Filter) -> Result<(), S
                 sql.push(")");
             }
             Filter::HasLink { relation, right_id } => {
-                sql.push("EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
-                    .push(table.name)
-                    .push(".workspace_id AND l.relation = ")
-                    .text_arg(relation)
-                    .push(" AND l.left_id = ")
-                    .push(table.name)
-                    .push(".id AND l.right_id = ")
-                    .text_arg(right_id)
-                    .push(")");
+                push_linked(sql, table, ws, relation, ("left_id", "right_id"), right_id);
             }
             Filter::LinkedFrom { relation, left_id } => {
-                sql.push("EXISTS (SELECT 1 FROM links l WHERE l.workspace_id = ")
-                    .push(table.name)
-                    .push(".workspace_id AND l.relation = ")
-                    .text_arg(relation)
-                    .push(" AND l.right_id = ")
-                    .push(table.name)
-                    .push(".id AND l.left_id = ")
-                    .text_arg(left_id)
-                    .push(")");
+                push_linked(sql, table, ws, relation, ("right_id", "left_id"), left_id);
             }
         }
     }
     Ok(())
+}
+
+/// `id IN (the ids on the `own` side of links of `relation` whose `other` side is
+/// `other_id`)`: uncorrelated, so the database starts from the link index instead of testing
+/// every row of the table (the `EXISTS` form did that, and `last` replies scanned every
+/// conversation of the workspace).
+fn push_linked(
+    sql: &mut Sql,
+    table: &Table,
+    ws: &str,
+    relation: &str,
+    (own, other): (&str, &str),
+    other_id: &str,
+) {
+    sql.push(table.name)
+        .push(".id IN (SELECT l.")
+        .push(own)
+        .push(" FROM links l WHERE l.workspace_id = ")
+        .text_arg(ws)
+        .push(" AND l.relation = ")
+        .text_arg(relation)
+        .push(" AND l.")
+        .push(other)
+        .push(" = ")
+        .text_arg(other_id)
+        .push(")");
 }
 
 fn base_select(table: &Table, ws: &str) -> Sql {
@@ -216,8 +236,22 @@ impl<C: Conn> Scope<C> {
     ) -> Result<Option<Record>, StoreError> {
         let (ws, conn) = self.parts();
         let mut sql = base_select(table, ws);
-        push_filters(&mut sql, table, filters)?;
+        push_filters(&mut sql, table, ws, filters)?;
         sql.push(" ORDER BY seq LIMIT 1");
+        let row = sql.query().fetch_optional(&mut *conn).await?;
+        row.map(|row| record_from_row(table, &row)).transpose()
+    }
+
+    /// The newest record matching every filter.
+    pub async fn newest_record_where(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+    ) -> Result<Option<Record>, StoreError> {
+        let (ws, conn) = self.parts();
+        let mut sql = base_select(table, ws);
+        push_filters(&mut sql, table, ws, filters)?;
+        sql.push(" ORDER BY seq DESC LIMIT 1");
         let row = sql.query().fetch_optional(&mut *conn).await?;
         row.map(|row| record_from_row(table, &row)).transpose()
     }
@@ -231,7 +265,7 @@ impl<C: Conn> Scope<C> {
     ) -> Result<Vec<Record>, StoreError> {
         let (ws, conn) = self.parts();
         let mut sql = base_select(table, ws);
-        push_filters(&mut sql, table, filters)?;
+        push_filters(&mut sql, table, ws, filters)?;
         sql.push(" ORDER BY seq");
         let rows = sql.query().fetch_all(&mut *conn).await?;
         rows.iter().map(|row| record_from_row(table, row)).collect()
@@ -260,11 +294,12 @@ impl<C: Conn> Scope<C> {
             table.name
         ));
         sql.text_arg(ws);
-        push_filters(&mut sql, table, filters)?;
+        push_filters(&mut sql, table, ws, filters)?;
         sql.push(" AND ");
         push_condition(
             &mut sql,
             table,
+            ws,
             &Filter::In(
                 column,
                 groups.iter().map(|g| Value::from(g.as_str())).collect(),
@@ -319,7 +354,7 @@ impl<C: Conn> Scope<C> {
             table.name
         ));
         sql.text_arg(ws);
-        push_filters(&mut sql, table, filters)?;
+        push_filters(&mut sql, table, ws, filters)?;
         let count: i64 = sql.query().fetch_one(&mut *conn).await?.try_get(0)?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
@@ -336,7 +371,7 @@ impl<C: Conn> Scope<C> {
         let total = self.count_records(table, filters).await?;
         let (ws, conn) = self.parts();
         let mut sql = base_select(table, ws);
-        push_filters(&mut sql, table, filters)?;
+        push_filters(&mut sql, table, ws, filters)?;
         if let Some(cursor) = &request.after {
             let [after] = cursor.int_key::<1>()?;
             sql.push(match order {
@@ -393,7 +428,7 @@ impl<C: Conn> Scope<C> {
         let total = self.count_records(table, filters).await?;
         let (ws, conn) = self.parts();
         let mut sql = base_select(table, ws);
-        push_filters(&mut sql, table, filters)?;
+        push_filters(&mut sql, table, ws, filters)?;
         sql.push(match order {
             Order::OldestFirst => " ORDER BY seq LIMIT ",
             Order::NewestFirst => " ORDER BY seq DESC LIMIT ",

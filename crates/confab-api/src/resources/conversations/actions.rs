@@ -5,10 +5,10 @@
 use axum::extract::State;
 use confab_domain::models::conversation::{part_type, state};
 use confab_domain::record::relation::CONVERSATION_CONTACT;
-use confab_domain::record::{id_of, text_of, Record};
+use confab_domain::record::{id_of, int_of, text_of, Record, Side};
 use confab_domain::tables::{CONTACTS, CONVERSATIONS, CONVERSATION_PARTS};
 use confab_domain::{ApiVersion, ErrorCode};
-use confab_store::records::{Filter, Order};
+use confab_store::records::Filter;
 use confab_store::WriteScope;
 use serde_json::{json, Map, Value};
 
@@ -179,18 +179,33 @@ async fn addressed(
         };
     }
     // `last` is a conversation, never a ticket.
-    filters.push(Filter::Eq("ticket_type_id", Value::Null));
-    let request = confab_domain::paging::CursorRequest {
-        per_page: 1,
-        after: None,
+    let latest = match contact {
+        Some(contact) => latest_of_contact(scope, id_of(contact)).await?,
+        None => {
+            filters.push(Filter::Eq("ticket_type_id", Value::Null));
+            scope.newest_record_where(&CONVERSATIONS, &filters).await?
+        }
     };
-    let page = scope
-        .record_page(&CONVERSATIONS, &filters, Order::NewestFirst, &request)
-        .await?;
-    page.items
+    latest.ok_or_else(super::conversation_not_found)
+}
+
+/// The newest conversation (not ticket) the contact takes part in. Read from the contact's
+/// links and picked here: given `id IN (…) AND ticket_type_id IS NULL ORDER BY seq DESC`,
+/// SQLite without statistics walks every conversation of the workspace newest first.
+async fn latest_of_contact(scope: &mut WriteScope, contact_id: &str) -> ApiResult<Option<Record>> {
+    let ids: Vec<String> = scope
+        .links_of(CONVERSATION_CONTACT, Side::Right, &[contact_id.to_owned()])
+        .await?
+        .into_values()
+        .flatten()
+        .map(|link| link.left_id)
+        .collect();
+    Ok(scope
+        .records_by_ids(&CONVERSATIONS, &ids)
+        .await?
         .into_iter()
-        .next()
-        .ok_or_else(super::conversation_not_found)
+        .filter(|c| c.get("ticket_type_id").is_none_or(Value::is_null))
+        .max_by_key(|c| int_of(c, "seq").unwrap_or_default()))
 }
 
 fn reply_body(body: &Map<String, Value>) -> ApiResult<String> {
