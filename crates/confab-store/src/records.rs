@@ -60,27 +60,29 @@ fn select_list(table: &Table) -> String {
     list
 }
 
-/// Turns a row selected with [`select_list`] into a record.
+/// Turns a row selected with [`select_list`] into a record. Columns are read by position (the
+/// select list's order), not looked up by name: a wide table would pay a name search per
+/// column per row.
 fn record_from_row(table: &Table, row: &Row) -> Result<Record, StoreError> {
     let mut record = Record::new();
-    record.insert("seq".into(), Value::from(row.try_get::<i64, _>("seq")?));
-    record.insert("id".into(), Value::from(row.try_get::<String, _>("id")?));
-    for column in table.columns {
-        let name = column.name;
+    record.insert("seq".into(), Value::from(row.try_get::<i64, _>(0usize)?));
+    record.insert("id".into(), Value::from(row.try_get::<String, _>(1usize)?));
+    for (position, column) in table.columns.iter().enumerate() {
+        let (name, at) = (column.name, position + 2);
         let value = match column.ty {
             ColumnType::Text => row
-                .try_get::<Option<String>, _>(name)?
+                .try_get::<Option<String>, _>(at)?
                 .map_or(Value::Null, Value::from),
             ColumnType::Int => row
-                .try_get::<Option<i64>, _>(name)?
+                .try_get::<Option<i64>, _>(at)?
                 .map_or(Value::Null, Value::from),
             ColumnType::Bool => row
-                .try_get::<Option<i64>, _>(name)?
+                .try_get::<Option<i64>, _>(at)?
                 .map_or(Value::Null, |v| Value::Bool(v != 0)),
             ColumnType::Float => row
-                .try_get::<Option<f64>, _>(name)?
+                .try_get::<Option<f64>, _>(at)?
                 .map_or(Value::Null, Value::from),
-            ColumnType::Json => match row.try_get::<Option<String>, _>(name)? {
+            ColumnType::Json => match row.try_get::<Option<String>, _>(at)? {
                 None => Value::Null,
                 Some(text) => serde_json::from_str(&text).map_err(|e| {
                     StoreError::Corrupt(format!("{}.{name} is not JSON: {e}", table.name))

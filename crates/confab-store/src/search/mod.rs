@@ -279,6 +279,7 @@ impl<C: Conn> Scope<C> {
             .from(table.clone())
             .cond_where(matches.clone());
         let (count_sql, count_values) = build(&count, compiler.backend);
+        tracing::trace!(sql = %count_sql, values = ?count_values, "search count");
         let fingerprint = fingerprint(&count_sql, &count_values);
         let carried = page
             .after
@@ -321,6 +322,7 @@ impl<C: Conn> Scope<C> {
             .order_by_expr(seq, direction)
             .limit(u64::try_from(page.fetch_limit()).unwrap_or(1));
         let (sql, values) = build(&select, compiler.backend);
+        tracing::trace!(sql = %sql, values = ?values, "search page");
         let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
         let rows = rows
             .iter()

@@ -95,9 +95,13 @@ async fn create(
     record.insert("created_at".into(), Value::from(now));
     write::check_unique(&mut scope, &record, None).await?;
     let stored = scope.insert_record(&CONTACTS, &record, now).await?;
-    let rendered = render::render_new_contact(&stored, ctx.workspace().id.as_str(), ctx.version);
+    // Rendered after the commit: the writer is the one thing every create waits for.
     scope.commit().await?;
-    Ok(axum::Json(rendered))
+    Ok(axum::Json(render::render_new_contact(
+        &stored,
+        ctx.workspace().id.as_str(),
+        ctx.version,
+    )))
 }
 
 async fn retrieve(
