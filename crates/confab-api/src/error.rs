@@ -58,6 +58,10 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Client(e) => Self(e),
+            StoreError::Busy => {
+                tracing::warn!("no database connection was free in time");
+                Self::new(ErrorCode::ServiceUnavailable)
+            }
             other => {
                 tracing::error!(error = %other, "store failure");
                 Self::new(ErrorCode::ServerError)

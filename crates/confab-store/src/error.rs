@@ -16,6 +16,8 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("no database connection was free in time")]
+    Busy,
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }

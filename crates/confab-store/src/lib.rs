@@ -168,7 +168,7 @@ impl Store {
     /// A connection for reads outside any workspace's scope.
     pub(crate) async fn connection(&self) -> Result<Db, StoreError> {
         Ok(match &self.pools {
-            Pools::Sqlite(pool) => Db::lite(pool.read()?),
+            Pools::Sqlite(pool) => Db::lite(pool.read().await?),
             Pools::Postgres(pool) => Db::pg(pool.acquire().await?),
         })
     }

@@ -9,13 +9,16 @@ use std::sync::Arc;
 
 use rusqlite::types::{FromSql, Value, ValueRef};
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 
 use crate::sql::Arg;
 use crate::StoreError;
 
 /// Idle read connections kept open; more are opened under load and closed after.
 const IDLE_READERS: usize = 16;
+/// Read connections open at once, at most: each holds a page cache, so a burst of requests
+/// queues for a connection instead of opening one each.
+const MAX_READERS: usize = 64;
 /// Prepared statements kept per connection. Searches and `IN` lists make many shapes.
 const STATEMENT_CACHE: usize = 256;
 
@@ -24,6 +27,7 @@ pub(crate) struct LitePool {
     path: PathBuf,
     flags: OpenFlags,
     idle: parking_lot::Mutex<Vec<Connection>>,
+    readers: Arc<Semaphore>,
     writer: Arc<Mutex<Connection>>,
 }
 
@@ -77,12 +81,21 @@ impl LitePool {
             path,
             flags: flags - OpenFlags::SQLITE_OPEN_CREATE,
             idle: parking_lot::Mutex::new(Vec::new()),
+            readers: Arc::new(Semaphore::new(MAX_READERS)),
             writer: Arc::new(Mutex::new(writer)),
         })
     }
 
-    /// A read connection, idle or new.
-    pub(crate) fn read(self: &Arc<Self>) -> Result<Lease, StoreError> {
+    /// A read connection, idle or new, once fewer than [`MAX_READERS`] are in use.
+    pub(crate) async fn read(self: &Arc<Self>) -> Result<Lease, StoreError> {
+        // Bounded like sqlx's pool was, so a starved request fails instead of hanging.
+        let permit = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            Arc::clone(&self.readers).acquire_owned(),
+        )
+        .await
+        .map_err(|_| StoreError::Busy)?
+        .map_err(|_| StoreError::Busy)?;
         let idle = self.idle.lock().pop();
         let conn = match idle {
             Some(conn) => conn,
@@ -91,6 +104,7 @@ impl LitePool {
         Ok(Lease {
             conn: Some(conn),
             pool: Arc::clone(self),
+            _permit: permit,
         })
     }
 
@@ -124,6 +138,7 @@ fn open_connection(path: &PathBuf, flags: OpenFlags) -> Result<Connection, Store
 pub(crate) struct Lease {
     conn: Option<Connection>,
     pool: Arc<LitePool>,
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Lease {
