@@ -118,6 +118,31 @@ pub async fn index_attribute(
     }
 }
 
+/// Creates the search indexes of every custom data attribute of every workspace that lacks
+/// them: attributes declared before an index shape existed (an upgrade), or whose index
+/// failed when they were created. Idempotent and cheap when every index exists; run by
+/// `confab serve` in the background at start.
+pub async fn index_declared_attributes(store: &confab_store::Store) -> ApiResult<()> {
+    for workspace in store.workspaces().await? {
+        let mut scope = store.read(&workspace.id).await?;
+        let mut declared = Vec::new();
+        for model in [
+            DataModel::Contact,
+            DataModel::Company,
+            DataModel::Conversation,
+        ] {
+            declared.extend(custom_attributes_of(&mut scope, model).await?);
+        }
+        drop(scope);
+        for attribute in declared {
+            index_attribute(store, attribute.model, &attribute.name, attribute.data_type).await;
+        }
+    }
+    // New indexes need planner statistics before the planner trusts them.
+    store.optimize().await?;
+    Ok(())
+}
+
 /// The workspace time a query is read in: its time zone for calendar days and, when the query
 /// may name segments, the clock their relative dates (`{"days_ago": N}`) are resolved against.
 #[derive(Debug, Clone, Copy)]

@@ -145,13 +145,17 @@ pub async fn start_confab(url: &str) -> anyhow::Result<(Running, Store, Workspac
 }
 
 /// Confab on an existing database (the search benchmark's seeded one): migrated, with
-/// [`TOKEN`] added to the default workspace; nothing else is written.
+/// [`TOKEN`] added to the default workspace and any missing attribute search index built
+/// (as `confab serve` does at start, but before the load); nothing else is written.
 pub async fn start_confab_on_existing(url: &str) -> anyhow::Result<(Running, Store, Workspace)> {
     let store = Store::connect(url)
         .await
         .context("cannot open the seeded database")?;
     store.migrate().await.context("migration failed")?;
     let boot = bootstrap::ensure_default_workspace(&store, Some(TOKEN), system_now()).await?;
+    confab_api::search::index_declared_attributes(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!("indexing declared attributes: {e:?}"))?;
     let config = ApiConfig {
         rate_limit: None,
         ..ApiConfig::default()

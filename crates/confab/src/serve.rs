@@ -50,6 +50,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), config.api_config()?);
     let ticker = tokio::spawn(wake_snoozed_conversations(store.clone()));
     let statistics = tokio::spawn(keep_statistics(store.clone()));
+    let indexing = store.clone();
+    tokio::spawn(async move {
+        if let Err(err) = confab_api::search::index_declared_attributes(&indexing).await {
+            tracing::warn!(error = ?err, "indexing declared attributes failed");
+        }
+    });
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

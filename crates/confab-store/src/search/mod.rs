@@ -80,6 +80,10 @@ pub struct SearchSchema {
     pub sortable: &'static [(&'static str, &'static str)],
     /// The order when the request names none.
     pub default_order: Order,
+    /// Columns each custom attribute's index carries after the default order: those of the
+    /// resource's base filter and those searches most often combine with an attribute, so
+    /// that such a search is answered from the index alone.
+    pub covered_columns: &'static [&'static str],
 }
 
 impl SearchSchema {
@@ -210,7 +214,8 @@ fn fingerprint(sql: &str, values: &sea_query::Values) -> u64 {
 
 impl crate::Store {
     /// Creates, if missing, the expression index that serves search on the custom attribute
-    /// `name` read as `ty` in `schema`'s table: `(workspace_id, <the compiler's expression>)`,
+    /// `name` read as `ty` in `schema`'s table: `(workspace_id, <the compiler's expression>,
+    /// <default order>, <seq>, <covered columns>)`,
     /// folded for strings as the compiler folds them (decision 0009's index plan). One index
     /// per attribute name and type serves every workspace. It is physical only: the caller
     /// runs it after committing the attribute, and search answers the same without it. A
@@ -241,11 +246,21 @@ impl crate::Store {
             schema.table,
             fingerprint(&value, &sea_query::Values(Vec::new()))
         );
+        // The matches in the default order, with the columns searches combine with an
+        // attribute: a page is a range of the index (a cursor walk never sorts), and a count
+        // of the attribute alone or with those columns never reads the table. The first shape,
+        // `(workspace_id, value)`, made each count read the table and each page sort or walk
+        // the whole order index (docs/benchmarks.md); databases made before keep it unused.
+        let mut covered = vec![schema.default_order.column, schema.seq_column];
+        covered.extend(schema.covered_columns);
         let sql = format!(
-            "CREATE INDEX IF NOT EXISTS \"{index}\" ON \"{}\" (workspace_id, ({value}))",
-            schema.table
+            "CREATE INDEX IF NOT EXISTS \"{index}_ordered\" ON \"{}\" \
+             (workspace_id, ({value}), {})",
+            schema.table,
+            covered.join(", ")
         );
-        self.execute_ddl(&sql).await
+        self.execute_ddl(&sql).await?;
+        Ok(())
     }
 }
 

@@ -70,6 +70,7 @@ pub const COMPANIES_SEARCH: Searchable = Searchable {
             column: "created_at",
             descending: true,
         },
+        covered_columns: &[],
     },
     model: DataModel::Company,
     default_per_page: 50,

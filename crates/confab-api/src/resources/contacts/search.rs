@@ -204,6 +204,14 @@ pub const CONTACTS_SEARCH: Searchable = Searchable {
             column: "created_at",
             descending: true,
         },
+        // The base filter's columns, and the dates searches most often pair with an attribute.
+        covered_columns: &[
+            "role",
+            "archived",
+            "last_seen_at",
+            "updated_at",
+            "signed_up_at",
+        ],
     },
     model: DataModel::Contact,
     default_per_page: 50,

@@ -125,6 +125,7 @@ pub const CONVERSATIONS_SEARCH: Searchable = Searchable {
             column: "updated_at",
             descending: true,
         },
+        covered_columns: &[],
     },
     model: DataModel::Conversation,
     default_per_page: 20,

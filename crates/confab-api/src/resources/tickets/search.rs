@@ -122,6 +122,7 @@ pub const TICKETS_SEARCH: Searchable = Searchable {
             column: "updated_at",
             descending: true,
         },
+        covered_columns: &[],
     },
     // Unused: ticket attributes come from the ticket types, not from data attributes.
     model: DataModel::Conversation,

@@ -50,6 +50,7 @@ const SCHEMA: SearchSchema = SearchSchema {
         column: "created_at",
         descending: true,
     },
+    covered_columns: &[],
 };
 
 fn custom(name: &str) -> Option<FieldType> {
