@@ -250,7 +250,7 @@ impl crate::Store {
         // attribute: a page is a range of the index (a cursor walk never sorts), and a count
         // of the attribute alone or with those columns never reads the table. The first shape,
         // `(workspace_id, value)`, made each count read the table and each page sort or walk
-        // the whole order index (docs/benchmarks.md); databases made before keep it unused.
+        // the whole order index (decision 0033); it is dropped once this one exists.
         let mut covered = vec![schema.default_order.column, schema.seq_column];
         covered.extend(schema.covered_columns);
         let sql = format!(
@@ -260,6 +260,8 @@ impl crate::Store {
             covered.join(", ")
         );
         self.execute_ddl(&sql).await?;
+        self.execute_ddl(&format!("DROP INDEX IF EXISTS \"{index}\""))
+            .await?;
         Ok(())
     }
 }

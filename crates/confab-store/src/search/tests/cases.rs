@@ -178,6 +178,27 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
             details.iter().any(|d| d.contains("people_attribute_")),
             "{details:?}"
         );
+        // A cursor page is a range of the ordered index: no sort, whatever the cursor.
+        let page = format!(
+            "EXPLAIN QUERY PLAN SELECT id FROM people WHERE people.workspace_id = 'w1' \
+             AND LOWER({plan}) = 'pro' AND (created_at < $1 OR (created_at = $1 AND seq < $2)) \
+             ORDER BY created_at DESC, seq DESC LIMIT 3"
+        );
+        let rows = crate::db::query(&page)
+            .bind(1_i64)
+            .bind(2_i64)
+            .fetch_all(&mut db)
+            .await
+            .expect("a plan");
+        let details: Vec<String> = rows
+            .iter()
+            .map(|row| row.try_get::<String, _>("detail").unwrap_or_default())
+            .collect();
+        assert!(
+            details.iter().any(|d| d.contains("_ordered"))
+                && !details.iter().any(|d| d.contains("TEMP B-TREE")),
+            "{details:?}"
+        );
     }
 }
 
