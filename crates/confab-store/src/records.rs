@@ -236,12 +236,7 @@ impl<C: Conn> Scope<C> {
         table: &Table,
         filters: &[Filter],
     ) -> Result<Option<Record>, StoreError> {
-        let (ws, conn) = self.parts();
-        let mut sql = base_select(table, ws);
-        push_filters(&mut sql, table, ws, filters)?;
-        sql.push(" ORDER BY seq LIMIT 1");
-        let row = sql.query().fetch_optional(&mut *conn).await?;
-        row.map(|row| record_from_row(table, &row)).transpose()
+        self.first_where(table, filters, Order::OldestFirst).await
     }
 
     /// The newest record matching every filter.
@@ -250,10 +245,22 @@ impl<C: Conn> Scope<C> {
         table: &Table,
         filters: &[Filter],
     ) -> Result<Option<Record>, StoreError> {
+        self.first_where(table, filters, Order::NewestFirst).await
+    }
+
+    async fn first_where(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+        order: Order,
+    ) -> Result<Option<Record>, StoreError> {
         let (ws, conn) = self.parts();
         let mut sql = base_select(table, ws);
         push_filters(&mut sql, table, ws, filters)?;
-        sql.push(" ORDER BY seq DESC LIMIT 1");
+        sql.push(match order {
+            Order::OldestFirst => " ORDER BY seq LIMIT 1",
+            Order::NewestFirst => " ORDER BY seq DESC LIMIT 1",
+        });
         let row = sql.query().fetch_optional(&mut *conn).await?;
         row.map(|row| record_from_row(table, &row)).transpose()
     }

@@ -166,14 +166,17 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
              WHERE people.workspace_id = 'w1' AND LOWER({plan}) = 'pro'"
         );
         let mut db = fx.store.connection().await.expect("a connection");
-        let rows = crate::db::query(&sql)
-            .fetch_all(&mut db)
-            .await
-            .expect("a plan");
-        let details: Vec<String> = rows
-            .iter()
-            .map(|row| row.try_get::<String, _>("detail").unwrap_or_default())
-            .collect();
+        let details_of = |rows: Vec<crate::db::Row>| -> Vec<String> {
+            rows.iter()
+                .map(|row| row.try_get::<String, _>("detail").unwrap_or_default())
+                .collect()
+        };
+        let details = details_of(
+            crate::db::query(&sql)
+                .fetch_all(&mut db)
+                .await
+                .expect("a plan"),
+        );
         assert!(
             details.iter().any(|d| d.contains("people_attribute_")),
             "{details:?}"
@@ -184,16 +187,14 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
              AND LOWER({plan}) = 'pro' AND (created_at < $1 OR (created_at = $1 AND seq < $2)) \
              ORDER BY created_at DESC, seq DESC LIMIT 3"
         );
-        let rows = crate::db::query(&page)
-            .bind(1_i64)
-            .bind(2_i64)
-            .fetch_all(&mut db)
-            .await
-            .expect("a plan");
-        let details: Vec<String> = rows
-            .iter()
-            .map(|row| row.try_get::<String, _>("detail").unwrap_or_default())
-            .collect();
+        let details = details_of(
+            crate::db::query(&page)
+                .bind(1_i64)
+                .bind(2_i64)
+                .fetch_all(&mut db)
+                .await
+                .expect("a plan"),
+        );
         assert!(
             details.iter().any(|d| d.contains("_ordered"))
                 && !details.iter().any(|d| d.contains("TEMP B-TREE")),
