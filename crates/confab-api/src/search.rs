@@ -123,20 +123,25 @@ pub async fn index_attribute(
 /// failed when they were created. Idempotent and cheap when every index exists; run by
 /// `confab serve` in the background at start.
 pub async fn index_declared_attributes(store: &confab_store::Store) -> ApiResult<()> {
+    // One index serves every workspace's attribute of the same model, name and type.
+    let mut declared: Vec<(DataModel, String, DataType)> = Vec::new();
     for workspace in store.workspaces().await? {
         let mut scope = store.read(&workspace.id).await?;
-        let mut declared = Vec::new();
         for model in [
             DataModel::Contact,
             DataModel::Company,
             DataModel::Conversation,
         ] {
-            declared.extend(custom_attributes_of(&mut scope, model).await?);
+            for attribute in custom_attributes_of(&mut scope, model).await? {
+                let key = (attribute.model, attribute.name, attribute.data_type);
+                if !declared.contains(&key) {
+                    declared.push(key);
+                }
+            }
         }
-        drop(scope);
-        for attribute in declared {
-            index_attribute(store, attribute.model, &attribute.name, attribute.data_type).await;
-        }
+    }
+    for (model, name, data_type) in declared {
+        index_attribute(store, model, &name, data_type).await;
     }
     // New indexes need planner statistics before the planner trusts them.
     store.optimize().await?;

@@ -130,26 +130,23 @@ impl Store {
     /// filter's own index. Cheap when nothing changed; run after migrating and periodically
     /// by `confab serve`. PostgreSQL's autovacuum analyses by itself: nothing to do there.
     pub async fn optimize(&self) -> Result<(), StoreError> {
-        self.execute_ddl("PRAGMA optimize=0x10002").await
+        match self.backend() {
+            Backend::Sqlite => self.execute_ddl("PRAGMA optimize=0x10002").await,
+            Backend::Postgres => Ok(()),
+        }
     }
 
     /// Full planner statistics for `tables` on both backends (`ANALYZE`), after a bulk load.
     /// Named tables only: a bare `ANALYZE` on PostgreSQL walks every schema of the database.
     pub async fn analyze(&self, tables: &[&'static str]) -> Result<(), StoreError> {
         for table in tables {
-            let sql = format!("ANALYZE \"{table}\"");
-            match &self.pools {
-                Pools::Sqlite(_) => self.execute_ddl(&sql).await?,
-                Pools::Postgres(pool) => {
-                    sqlx::query(&sql).execute(pool).await?;
-                }
-            }
+            self.execute_ddl(&format!("ANALYZE \"{table}\"")).await?;
         }
         Ok(())
     }
 
     /// Runs a schema statement outside any request's transaction, as the one writer
-    /// (PostgreSQL: on any pooled connection). `PRAGMA` statements are for SQLite only.
+    /// (PostgreSQL: on any pooled connection).
     pub(crate) async fn execute_ddl(&self, sql: &str) -> Result<(), StoreError> {
         match &self.pools {
             Pools::Sqlite(pool) => {
@@ -157,9 +154,7 @@ impl Store {
                 writer.execute_batch(sql)?;
             }
             Pools::Postgres(pool) => {
-                if !sql.starts_with("PRAGMA") {
-                    sqlx::query(sql).execute(pool).await?;
-                }
+                sqlx::query(sql).execute(pool).await?;
             }
         }
         Ok(())

@@ -35,6 +35,17 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
+/// The ids of the objects a list response holds under `list` (`data`, `conversations`, …), in
+/// the order it lists them.
+pub fn ids_in(body: &serde_json::Value, list: &str) -> Vec<String> {
+    body[list]
+        .as_array()
+        .expect("a list of objects")
+        .iter()
+        .map(|object| object["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
 /// A fixed, known token for the default workspace of every test app.
 pub const TEST_TOKEN: &str = "test-token-of-the-default-workspace";
 

@@ -48,12 +48,7 @@ fn names(list: &Value) -> Vec<String> {
 }
 
 fn ids(body: &Value) -> Vec<String> {
-    body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect()
+    confab_testkit::ids_in(body, "data")
 }
 
 struct World {

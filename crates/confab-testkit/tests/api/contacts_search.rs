@@ -15,12 +15,7 @@ async fn search(app: &TestApp, body: Value) -> Value {
 }
 
 fn ids(body: &Value) -> Vec<String> {
-    body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect()
+    confab_testkit::ids_in(body, "data")
 }
 
 #[tokio::test]

@@ -26,12 +26,7 @@ async fn search(app: &TestApp, v: ApiVersion, body: Value) -> Value {
 }
 
 fn sorted_ids(body: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = body["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect();
+    let mut ids = confab_testkit::ids_in(body, "data");
     ids.sort();
     ids
 }

@@ -445,12 +445,7 @@ async fn conversation_search_finds_by_state_assignee_contact_and_body() {
     )
     .await;
     let ids = |body: &Value| -> Vec<String> {
-        let mut ids: Vec<String> = body["conversations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["id"].as_str().unwrap().to_owned())
-            .collect();
+        let mut ids = confab_testkit::ids_in(body, "conversations");
         ids.sort();
         ids
     };

@@ -93,12 +93,7 @@ async fn found(app: &TestApp, v: ApiVersion, ours: &[String], query: Value) -> V
         .send()
         .await;
     res.assert_status(200);
-    let mut ids: Vec<String> = res.body["conversations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect();
+    let mut ids = confab_testkit::ids_in(&res.body, "conversations");
     ids.sort();
     ids
 }
