@@ -2,6 +2,7 @@
 
 use confab_domain::paging::{Cursor, CursorRequest, ListRequest, Page, PageNumberRequest};
 use confab_domain::ErrorCode;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -93,6 +94,50 @@ pub fn cursor_pages<T>(page: &Page<T>) -> Value {
         );
     }
     pages
+}
+
+/// A paged list response: `{type, <items key>: [...], total_count, pages}`; most lists are
+/// `{type: "list", data}`.
+pub struct ListBody<D> {
+    kind: &'static str,
+    key: &'static str,
+    data: D,
+    total_count: u64,
+    pages: Value,
+}
+
+impl<D: Serialize> Serialize for ListBody<D> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("type", self.kind)?;
+        map.serialize_entry(self.key, &self.data)?;
+        map.serialize_entry("total_count", &self.total_count)?;
+        map.serialize_entry("pages", &self.pages)?;
+        map.end()
+    }
+}
+
+/// The `{type: "list", data}` response showing `data`, the rendered items of `page`.
+pub fn list_body<T, D: Serialize>(data: D, page: &Page<T>) -> ListBody<D> {
+    named_list_body("list", "data", data, page)
+}
+
+/// A list response of type `kind` with the items under `key`
+/// (`conversation.list` / `conversations`).
+pub fn named_list_body<T, D: Serialize>(
+    kind: &'static str,
+    key: &'static str,
+    data: D,
+    page: &Page<T>,
+) -> ListBody<D> {
+    ListBody {
+        kind,
+        key,
+        data,
+        total_count: page.total_count,
+        pages: cursor_pages(page),
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::gate::Ctx;
 use crate::input::{field, is_email, object_field, record_from_body, required_str, Field, TEXT};
+use crate::render::Rendered;
 use crate::resources::contacts::{check_unique, fold_into, render_contact};
 use crate::state::AppState;
 
@@ -239,7 +240,7 @@ async fn convert(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let role = required_str(&body, "type")?;
     if !matches!(role, "user" | "lead") {
         return Err(ApiError::with_message(

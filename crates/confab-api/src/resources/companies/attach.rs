@@ -19,7 +19,8 @@ use super::{company_or_404, render_companies, render_one};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::Ctx;
-use crate::paging::{cursor_pages, cursor_request, page_number_request, PageSize};
+use crate::paging::{cursor_request, list_body, page_number_request, ListBody, PageSize};
+use crate::render::Rendered;
 use crate::resources::contacts::{find_contact, render_contacts};
 use crate::state::AppState;
 
@@ -177,7 +178,7 @@ async fn list_contacts(
     ctx: Ctx,
     Path(company_id): Path<String>,
     Query(params): Query<CursorParams>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
     let request = cursor_request(
         params.per_page.as_deref(),
         params.starting_after.as_deref(),
@@ -193,10 +194,5 @@ async fn list_contacts(
         .record_page(&CONTACTS, &filters, Order::OldestFirst, &request)
         .await?;
     let contacts = render_contacts(&mut scope, &page.items, ctx.version).await?;
-    Ok(axum::Json(json!({
-        "type": "list",
-        "data": contacts,
-        "total_count": page.total_count,
-        "pages": cursor_pages(&page),
-    })))
+    Ok(axum::Json(list_body(contacts, &page)))
 }

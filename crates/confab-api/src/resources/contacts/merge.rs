@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::gate::Ctx;
 use crate::input::required_str;
+use crate::render::Rendered;
 use crate::state::AppState;
 
 /// Details a user takes over from the lead when it has none of its own.
@@ -47,7 +48,7 @@ pub(super) async fn merge(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let from_id = required_str(&body, "from")?.to_owned();
     let into_id = required_str(&body, "into")?.to_owned();
     let mut scope = state.store.write(&ctx.workspace().id).await?;

@@ -21,12 +21,13 @@ use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::records::{Filter, Order};
 use confab_store::{Conn, Scope, WriteScope};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::{since, Ctx};
-use crate::paging::{cursor_pages, list_request, PageSize};
+use crate::paging::{list_body, list_request, ListBody, PageSize};
+use crate::render::Rendered;
 use crate::resources::custom_objects::Associations;
 use crate::state::AppState;
 
@@ -86,7 +87,7 @@ async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     write::check_identifying(&body)?;
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
@@ -101,14 +102,14 @@ async fn create(
         &stored,
         ctx.workspace().id.as_str(),
         ctx.version,
-    )))
+    )?))
 }
 
 async fn retrieve(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let record = find_contact(&mut scope, &id).await?;
     Ok(axum::Json(
@@ -121,7 +122,7 @@ async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
     Json(mut body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let current = find_contact(&mut scope, &id).await?;
@@ -193,7 +194,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
     let request = list_request(
         params.page.as_deref(),
         params.per_page.as_deref(),
@@ -205,19 +206,14 @@ async fn list(
         .record_list_page(&CONTACTS, &listed_contacts(), Order::OldestFirst, &request)
         .await?;
     let data = render_contacts(&mut scope, &page.items, ctx.version).await?;
-    Ok(axum::Json(json!({
-        "type": "list",
-        "data": data,
-        "total_count": page.total_count,
-        "pages": cursor_pages(&page),
-    })))
+    Ok(axum::Json(list_body(data, &page)))
 }
 
 async fn find_by_external_id(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(external_id): Path<String>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     // Only users are found this way, as the description says.
     let record = scope

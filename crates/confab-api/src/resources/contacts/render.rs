@@ -6,21 +6,21 @@ use std::collections::HashMap;
 use confab_domain::record::relation::{CONTACT_COMPANY, CONTACT_TAG};
 use confab_domain::record::{id_of, text_of, Record, Side};
 use confab_domain::tables::NOTES;
-use confab_domain::ApiVersion;
+use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::records::Filter;
 use confab_store::{Conn, Scope};
-use serde_json::{json, Map, Value};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::{json, Value};
 
-use crate::embed::summary;
-use crate::error::ApiResult;
-use crate::render::{versioned, Change};
+use crate::embed::Summary;
+use crate::error::{ApiError, ApiResult};
+use crate::render::{rendered, shows, Omitted, Rendered, EMPTY_ARRAY, EMPTY_OBJECT};
 
-const CONTACT_CHANGES: &[Change] = &[Change {
+const CONTACT_OMITTED: &[Omitted] = &[Omitted {
     // `formatted_phone` is in the 2.11 and Unstable schemas only.
+    field: "formatted_phone",
     versions: &[ApiVersion::V2_13, ApiVersion::V2_14],
-    apply: |contact| {
-        contact.remove("formatted_phone");
-    },
 }];
 
 /// Columns rendered under their own name, in the order Intercom shows them.
@@ -109,84 +109,104 @@ async fn related<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult
     })
 }
 
-fn canonical(record: &Record, workspace_id: &str, related: &Related) -> Value {
-    let id = id_of(record);
-    let mut contact = Map::new();
-    contact.insert("type".into(), json!("contact"));
-    contact.insert("id".into(), json!(id));
-    contact.insert("workspace_id".into(), json!(workspace_id));
-    for column in PLAIN {
-        let value = record.get(*column).cloned().unwrap_or(Value::Null);
-        // The descriptions make these two non-nullable strings: an address-less lead has "".
-        let value = match (*column, value) {
-            ("email" | "email_domain", Value::Null) => Value::from(""),
-            (_, value) => value,
-        };
-        contact.insert((*column).into(), value);
+/// Every field of a contact, written straight from its row (see [`crate::render`]).
+struct ContactView<'a> {
+    record: &'a Record,
+    workspace_id: &'a str,
+    related: &'a Related,
+    version: ApiVersion,
+}
+
+/// `{type: "list", data}` around a value the row already holds as an array.
+#[derive(Serialize)]
+struct InlineList<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    data: &'a Value,
+}
+
+#[derive(Serialize)]
+struct Avatar<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    image_url: &'a str,
+}
+
+/// The `location` object, from the row's `location_*` columns.
+struct Location<'a>(&'a Record);
+
+impl Serialize for Location<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("type", "location")?;
+        for (field, column) in [
+            ("country", "location_country"),
+            ("region", "location_region"),
+            ("city", "location_city"),
+            ("country_code", "location_country_code"),
+            ("continent_code", "location_continent_code"),
+        ] {
+            map.serialize_entry(field, self.0.get(column).unwrap_or(&Value::Null))?;
+        }
+        map.end()
     }
-    let avatar = text_of(record, "avatar").map_or(
-        Value::Null,
-        |url| json!({"type": "avatar", "image_url": url}),
-    );
-    contact.insert("avatar".into(), avatar);
-    let empty = Vec::new();
-    let list = |map: &HashMap<String, Vec<String>>| map.get(id).unwrap_or(&empty).clone();
-    contact.insert(
-        "tags".into(),
-        summary(
-            "tag",
-            "/tags",
-            &list(&related.tags),
-            &format!("/contacts/{id}/tags"),
-        ),
-    );
-    contact.insert(
-        "notes".into(),
-        summary(
-            "note",
-            "/notes",
-            &list(&related.notes),
-            &format!("/contacts/{id}/notes"),
-        ),
-    );
-    contact.insert(
-        "companies".into(),
-        summary(
-            "company",
-            "/companies",
-            &list(&related.companies),
-            &format!("/contacts/{id}/companies"),
-        ),
-    );
-    contact.insert(
-        "location".into(),
-        json!({
-            "type": "location",
-            "country": record.get("location_country"),
-            "region": record.get("location_region"),
-            "city": record.get("location_city"),
-            "country_code": record.get("location_country_code"),
-            "continent_code": record.get("location_continent_code"),
-        }),
-    );
-    let profiles = record
-        .get("social_profiles")
-        .filter(|v| v.is_array())
-        .cloned()
-        .unwrap_or_else(|| json!([]));
-    contact.insert(
-        "social_profiles".into(),
-        json!({"type": "list", "data": profiles}),
-    );
-    contact.insert(
-        "custom_attributes".into(),
-        record
-            .get("custom_attributes")
-            .filter(|v| v.is_object())
-            .cloned()
-            .unwrap_or_else(|| json!({})),
-    );
-    Value::Object(contact)
+}
+
+impl Serialize for ContactView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let record = self.record;
+        let id = id_of(record);
+        let mut contact = serializer.serialize_map(None)?;
+        contact.serialize_entry("type", "contact")?;
+        contact.serialize_entry("id", id)?;
+        contact.serialize_entry("workspace_id", self.workspace_id)?;
+        for column in PLAIN {
+            if !shows(CONTACT_OMITTED, column, self.version) {
+                continue;
+            }
+            match (*column, record.get(*column)) {
+                // The descriptions make these two non-nullable strings: an address-less lead
+                // has "".
+                ("email" | "email_domain", None | Some(Value::Null)) => {
+                    contact.serialize_entry(column, "")?;
+                }
+                (_, value) => contact.serialize_entry(column, value.unwrap_or(&Value::Null))?,
+            }
+        }
+        let avatar = text_of(record, "avatar").map(|url| Avatar {
+            kind: "avatar",
+            image_url: url,
+        });
+        contact.serialize_entry("avatar", &avatar)?;
+        let related = self.related;
+        for (field, ids, item_type, item_path) in [
+            ("tags", &related.tags, "tag", "/tags"),
+            ("notes", &related.notes, "note", "/notes"),
+            ("companies", &related.companies, "company", "/companies"),
+        ] {
+            let summary = Summary {
+                item_type,
+                item_path,
+                ids: ids.get(id).map(Vec::as_slice).unwrap_or_default(),
+                owner_path: "/contacts",
+                owner_id: id,
+                list: field,
+            };
+            contact.serialize_entry(field, &summary)?;
+        }
+        contact.serialize_entry("location", &Location(record))?;
+        let profiles = record.get("social_profiles").filter(|v| v.is_array());
+        contact.serialize_entry(
+            "social_profiles",
+            &InlineList {
+                kind: "list",
+                data: profiles.unwrap_or(&EMPTY_ARRAY),
+            },
+        )?;
+        let attributes = record.get("custom_attributes").filter(|v| v.is_object());
+        contact.serialize_entry("custom_attributes", attributes.unwrap_or(&EMPTY_OBJECT))?;
+        contact.end()
+    }
 }
 
 /// Renders contacts for `version`, with their tag, note and company summaries.
@@ -194,34 +214,39 @@ pub async fn render_contacts<C: Conn>(
     scope: &mut Scope<C>,
     records: &[Record],
     version: ApiVersion,
-) -> ApiResult<Vec<Value>> {
+) -> ApiResult<Vec<Rendered>> {
     let related = related(scope, records).await?;
     let workspace_id = scope.workspace().as_str().to_owned();
-    Ok(records
+    records
         .iter()
-        .map(|r| {
-            versioned(
-                canonical(r, &workspace_id, &related),
+        .map(|record| {
+            rendered(&ContactView {
+                record,
+                workspace_id: &workspace_id,
+                related: &related,
                 version,
-                CONTACT_CHANGES,
-            )
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Renders a contact created in this request: it has no tags, notes or companies yet, so
 /// none are looked up.
-pub fn render_new_contact(record: &Record, workspace_id: &str, version: ApiVersion) -> Value {
-    let related = Related {
-        tags: HashMap::new(),
-        companies: HashMap::new(),
-        notes: HashMap::new(),
-    };
-    versioned(
-        canonical(record, workspace_id, &related),
+pub fn render_new_contact(
+    record: &Record,
+    workspace_id: &str,
+    version: ApiVersion,
+) -> ApiResult<Rendered> {
+    rendered(&ContactView {
+        record,
+        workspace_id,
+        related: &Related {
+            tags: HashMap::new(),
+            companies: HashMap::new(),
+            notes: HashMap::new(),
+        },
         version,
-        CONTACT_CHANGES,
-    )
+    })
 }
 
 /// Renders one contact for `version`.
@@ -229,13 +254,11 @@ pub async fn render_contact<C: Conn>(
     scope: &mut Scope<C>,
     record: &Record,
     version: ApiVersion,
-) -> ApiResult<Value> {
-    Ok(
-        render_contacts(scope, std::slice::from_ref(record), version)
-            .await?
-            .pop()
-            .unwrap_or(Value::Null),
-    )
+) -> ApiResult<Rendered> {
+    render_contacts(scope, std::slice::from_ref(record), version)
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::new(ErrorCode::ServerError))
 }
 
 /// The small object archive, unarchive, block and delete answer with.

@@ -8,13 +8,14 @@ use confab_domain::record::relation::CONTACT_TAG;
 use confab_domain::search::{FieldType, SearchField};
 use confab_domain::tables::CONTACTS;
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::render_contacts;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::gate::Ctx;
-use crate::paging::cursor_pages;
+use crate::paging::{list_body, ListBody};
+use crate::render::Rendered;
 use crate::search::{search_fields, search_targets, FieldSpec, Searchable};
 use crate::state::AppState;
 
@@ -232,16 +233,11 @@ pub(super) async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Value>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let base = listed(Vec::new());
     let page = crate::search::run_in(&mut scope, &CONTACTS_SEARCH, &body, &ctx, base).await?;
     let records = scope.records_by_ids(&CONTACTS, &page.items).await?;
     let data = render_contacts(&mut scope, &records, ctx.version).await?;
-    Ok(axum::Json(json!({
-        "type": "list",
-        "data": data,
-        "total_count": page.total_count,
-        "pages": cursor_pages(&page),
-    })))
+    Ok(axum::Json(list_body(data, &page)))
 }

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::gate::Ctx;
 use crate::input::required_str;
+use crate::render::Rendered;
 use crate::resources::subjects::id_in_body;
 use crate::state::AppState;
 
@@ -123,7 +124,7 @@ pub(super) async fn append(
     conversation: &Record,
     part: NewPart<'_>,
     changes: Record,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let id = id_of(conversation).to_owned();
     write_part(&mut scope, &id, part, changes, ctx.now()).await?;
     let stored = find_conversation(&mut scope, &id).await?;
@@ -332,7 +333,7 @@ pub(super) async fn reply(
     ctx: Ctx,
     Path(id): Path<String>,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let reply = prepare_reply(&mut scope, &ctx, &id, &body, Thread::Conversation).await?;
     append(scope, &ctx, &reply.thread, reply.part, reply.changes).await
@@ -376,7 +377,7 @@ pub(super) async fn manage(
     ctx: Ctx,
     Path(id): Path<String>,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let message_type = required_str(&body, "message_type")?.to_owned();
     let author = admin_author(&mut scope, &body).await?;

@@ -12,6 +12,7 @@ use super::find_conversation;
 use crate::error::ApiResult;
 use crate::extract::Path;
 use crate::gate::Ctx;
+use crate::render::Rendered;
 use crate::state::AppState;
 
 /// Appends the bot's `default_assignment` part (assigned to `nobody_admin`) and clears the
@@ -20,7 +21,7 @@ pub(super) async fn run(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let conversation = find_conversation(&mut scope, &id).await?;
     let mut changes = Record::new();

@@ -37,7 +37,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::{since, until, Ctx};
 use crate::input::{field, object_field, record_from_body, required_str, Kind, TEXT};
-use crate::paging::{cursor_pages, cursor_request, PageSize};
+use crate::paging::{cursor_request, named_list_body, ListBody, PageSize};
+use crate::render::Rendered;
 use crate::resources::custom_objects::Associations;
 use crate::state::AppState;
 
@@ -140,7 +141,7 @@ async fn retrieve(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(params): Query<RetrieveParams>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let record = find_conversation(&mut scope, &id).await?;
     let view = view(&ctx, true, params.display_as.as_deref());
@@ -159,7 +160,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
     let request = cursor_request(
         params.per_page.as_deref(),
         params.starting_after.as_deref(),
@@ -172,12 +173,12 @@ async fn list(
     // List items carry no parts before Unstable.
     let view = view(&ctx, ctx.version == ApiVersion::Unstable, None);
     let conversations = render_conversations(&mut scope, &page.items, view).await?;
-    Ok(axum::Json(json!({
-        "type": "conversation.list",
-        "conversations": conversations,
-        "total_count": page.total_count,
-        "pages": cursor_pages(&page),
-    })))
+    Ok(axum::Json(named_list_body(
+        "conversation.list",
+        "conversations",
+        conversations,
+        &page,
+    )))
 }
 
 /// `POST /conversations`: a contact starts a conversation; the answer is the message.
@@ -264,7 +265,7 @@ async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
     Json(mut body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let current = find_conversation(&mut scope, &id).await?;

@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::gate::Ctx;
 use crate::input::{is_email, object_field};
+use crate::render::Rendered;
 use crate::resources::contacts::find_contact;
 use crate::state::AppState;
 
@@ -56,7 +57,7 @@ pub(super) async fn attach(
     ctx: Ctx,
     Path(id): Path<String>,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let now = ctx.now();
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let admin = admin_author(&mut scope, &body).await?;
@@ -93,7 +94,7 @@ pub(super) async fn detach(
     ctx: Ctx,
     Path((id, contact_id)): Path<(String, String)>,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let mut scope = state.store.write(&ctx.workspace().id).await?;
     let admin = admin_author(&mut scope, &body).await?;
     let conversation = find_conversation(&mut scope, &id).await?;

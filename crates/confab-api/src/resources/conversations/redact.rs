@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::gate::Ctx;
 use crate::input::required_str;
+use crate::render::Rendered;
 use crate::state::AppState;
 
 fn not_found() -> ApiError {
@@ -36,7 +37,7 @@ pub(super) async fn redact(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Map<String, Value>>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<Rendered>> {
     let kind = required_str(&body, "type")?.to_owned();
     let conversation_id = id_field(&body, "conversation_id")?;
     let now = ctx.now();

@@ -2,6 +2,7 @@
 //! rendered from one load of everything it refers to (parts, contacts, tags, admins), and
 //! statistics are computed from the parts on the way out.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use confab_domain::models::conversation::{statistics, AuthorKind, Event, Statistics};
@@ -11,15 +12,17 @@ use confab_domain::record::relation::{
 };
 use confab_domain::record::{flag_of, id_of, int_of, text_of, Record, Side};
 use confab_domain::tables::{CONTACTS, CONVERSATION_PARTS, CUSTOM_OBJECT_INSTANCES, TAGS};
-use confab_domain::ApiVersion;
+use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::links::Link;
 use confab_store::records::Filter;
 use confab_store::{Conn, Scope};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
 use super::linked::Linked;
-use crate::error::ApiResult;
-use crate::render::{before, versioned, Change};
+use crate::error::{ApiError, ApiResult};
+use crate::render::{before, rendered, versioned, Change, Rendered, EMPTY_ARRAY};
 
 /// Retrieving a conversation shows at most this many parts: the newest.
 pub const MAX_PARTS: usize = 500;
@@ -247,73 +250,187 @@ pub fn plaintext(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Who wrote a part or a conversation's opening message, looked up in what was loaded.
+pub(crate) struct Author<'a> {
+    kind: &'a str,
+    id: &'a str,
+    name: Option<&'a str>,
+    email: &'a str,
+    version: ApiVersion,
+}
+
+impl<'a> Author<'a> {
+    pub(crate) fn of(
+        loaded: &'a Loaded,
+        author_type: &'a str,
+        author_id: &'a str,
+        version: ApiVersion,
+    ) -> Self {
+        let (name, email) = match AuthorKind::of(author_type) {
+            AuthorKind::Admin => loaded
+                .admins
+                .get(author_id)
+                .map_or((None, ""), |a| (Some(a.name.as_str()), a.email.as_str())),
+            AuthorKind::Contact => loaded
+                .contact_records
+                .get(author_id)
+                .map_or((None, ""), |c| {
+                    (text_of(c, "name"), text_of(c, "email").unwrap_or_default())
+                }),
+            AuthorKind::Bot => (Some("Operator"), ""),
+        };
+        Self {
+            kind: author_type,
+            id: author_id,
+            name,
+            email,
+            version,
+        }
+    }
+}
+
+impl Serialize for Author<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("type", self.kind)?;
+        map.serialize_entry("id", self.id)?;
+        // Unstable makes the name a non-nullable string.
+        match self.name {
+            None if self.version == ApiVersion::Unstable => map.serialize_entry("name", "")?,
+            name => map.serialize_entry("name", &name)?,
+        }
+        map.serialize_entry("email", self.email)?;
+        map.serialize_entry("from_ai_agent", &false)?;
+        map.serialize_entry("is_ai_answer", &false)?;
+        map.end()
+    }
+}
+
 pub(crate) fn author(
     loaded: &Loaded,
     author_type: &str,
     author_id: &str,
     version: ApiVersion,
 ) -> Value {
-    let (name, email) = match AuthorKind::of(author_type) {
-        AuthorKind::Admin => loaded
-            .admins
-            .get(author_id)
-            .map(|a| (json!(a.name), json!(a.email)))
-            .unwrap_or((Value::Null, json!(""))),
-        AuthorKind::Contact => loaded
-            .contact_records
-            .get(author_id)
-            .map(|c| {
-                (
-                    c.get("name").cloned().unwrap_or(Value::Null),
-                    json!(text_of(c, "email").unwrap_or_default()),
-                )
-            })
-            .unwrap_or((Value::Null, json!(""))),
-        AuthorKind::Bot => (json!("Operator"), json!("")),
-    };
-    // Unstable makes the name a non-nullable string.
-    let name = match name {
-        Value::Null if version == ApiVersion::Unstable => json!(""),
-        name => name,
-    };
-    json!({
-        "type": author_type, "id": author_id, "name": name, "email": email,
-        "from_ai_agent": false, "is_ai_answer": false,
+    serde_json::to_value(Author::of(loaded, author_type, author_id, version)).unwrap_or(Value::Null)
+}
+
+/// A body column as `view` shows it: as stored, or without HTML.
+fn body_text<'a>(record: &'a Record, column: &str, view: View) -> Option<Cow<'a, str>> {
+    text_of(record, column).map(|body| {
+        if view.plaintext {
+            Cow::Owned(plaintext(body))
+        } else {
+            Cow::Borrowed(body)
+        }
     })
 }
 
 pub(crate) fn body_of(record: &Record, column: &str, view: View) -> Value {
-    match text_of(record, column) {
-        Some(body) if view.plaintext => json!(plaintext(body)),
-        Some(body) => json!(body),
-        None => Value::Null,
+    body_text(record, column, view).map_or(Value::Null, |body| Value::from(body.into_owned()))
+}
+
+#[derive(Serialize)]
+struct AssignedTo<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    id: Option<&'a str>,
+}
+
+/// One conversation part, written straight from its row.
+struct PartView<'a> {
+    part: &'a Record,
+    loaded: &'a Loaded,
+    view: View,
+}
+
+impl Serialize for PartView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let part = self.part;
+        let column = |name: &str| part.get(name).unwrap_or(&Value::Null);
+        let assigned_to = text_of(part, "assigned_type").map(|kind| AssignedTo {
+            kind,
+            id: text_of(part, "assigned_id"),
+        });
+        let author = Author::of(
+            self.loaded,
+            text_of(part, "author_type").unwrap_or_default(),
+            text_of(part, "author_id").unwrap_or_default(),
+            self.view.version,
+        );
+        let attachments = part.get("attachments").filter(|v| v.is_array());
+        let mut map = serializer.serialize_map(Some(12))?;
+        map.serialize_entry("type", "conversation_part")?;
+        map.serialize_entry("id", id_of(part))?;
+        map.serialize_entry("part_type", column("part_type"))?;
+        map.serialize_entry("body", &body_text(part, "body", self.view))?;
+        map.serialize_entry("created_at", column("created_at"))?;
+        map.serialize_entry("updated_at", column("updated_at"))?;
+        map.serialize_entry("notified_at", column("notified_at"))?;
+        map.serialize_entry("assigned_to", &assigned_to)?;
+        map.serialize_entry("author", &author)?;
+        map.serialize_entry("attachments", attachments.unwrap_or(&EMPTY_ARRAY))?;
+        map.serialize_entry("external_id", column("external_id"))?;
+        map.serialize_entry("redacted", &flag_of(part, "redacted"))?;
+        map.end()
     }
 }
 
-fn render_part(part: &Record, loaded: &Loaded, view: View) -> Value {
-    let assigned_to = match (text_of(part, "assigned_type"), text_of(part, "assigned_id")) {
-        (Some(kind), id) => json!({"type": kind, "id": id}),
-        (None, _) => Value::Null,
-    };
-    json!({
-        "type": "conversation_part",
-        "id": id_of(part),
-        "part_type": part.get("part_type"),
-        "body": body_of(part, "body", view),
-        "created_at": part.get("created_at"),
-        "updated_at": part.get("updated_at"),
-        "notified_at": part.get("notified_at"),
-        "assigned_to": assigned_to,
-        "author": author(
-            loaded,
-            text_of(part, "author_type").unwrap_or_default(),
-            text_of(part, "author_id").unwrap_or_default(),
-            view.version,
-        ),
-        "attachments": part.get("attachments").filter(|v| v.is_array()).cloned().unwrap_or_else(|| json!([])),
-        "external_id": part.get("external_id"),
-        "redacted": flag_of(part, "redacted"),
-    })
+/// `conversation_parts`: the newest [`MAX_PARTS`] parts and the count of all of them.
+struct PartList<'a> {
+    parts: &'a [Record],
+    loaded: &'a Loaded,
+    view: View,
+}
+
+impl Serialize for PartList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let shown = &self.parts[self.parts.len().saturating_sub(MAX_PARTS)..];
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("type", "conversation_part.list")?;
+        map.serialize_entry(
+            "conversation_parts",
+            &Each(shown, |part| PartView {
+                part,
+                loaded: self.loaded,
+                view: self.view,
+            }),
+        )?;
+        map.serialize_entry("total_count", &self.parts.len())?;
+        map.end()
+    }
+}
+
+/// A sequence written by viewing each item as it is written.
+struct Each<'a, T, F>(&'a [T], F);
+
+impl<'a, T, F, V> Serialize for Each<'a, T, F>
+where
+    F: Fn(&'a T) -> V,
+    V: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(&self.1))
+    }
+}
+
+/// A conversation: its versioned fields, then its parts when the view shows them.
+struct ConversationView<'a> {
+    head: Map<String, Value>,
+    parts: Option<PartList<'a>>,
+}
+
+impl Serialize for ConversationView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in &self.head {
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(parts) = &self.parts {
+            map.serialize_entry("conversation_parts", parts)?;
+        }
+        map.end()
+    }
 }
 
 fn render_statistics(s: &Statistics) -> Value {
@@ -406,10 +523,9 @@ fn applied_tags(loaded: &Loaded, id: &str, version: ApiVersion) -> Value {
     json!({"type": "tag.list", "tags": tags})
 }
 
-fn canonical(record: &Record, loaded: &Loaded, view: View) -> Value {
+fn canonical<'a>(record: &Record, loaded: &'a Loaded, view: View) -> ConversationView<'a> {
     let id = id_of(record);
-    let empty = Vec::new();
-    let parts = loaded.parts.get(id).unwrap_or(&empty);
+    let parts = loaded.parts.get(id).map(Vec::as_slice).unwrap_or_default();
     let author_type = text_of(record, "author_type").unwrap_or_default();
     let created_at = int_of(record, "created_at").unwrap_or_default();
     let contact_started = AuthorKind::of(author_type) == AuthorKind::Contact;
@@ -471,19 +587,19 @@ fn canonical(record: &Record, loaded: &Loaded, view: View) -> Value {
                 json!({"created_at": first, "type": "conversation", "url": Value::Null}),
             );
         }
-        if view.with_parts {
-            let shown = &parts[parts.len().saturating_sub(MAX_PARTS)..];
-            obj.insert(
-                "conversation_parts".into(),
-                json!({
-                    "type": "conversation_part.list",
-                    "conversation_parts": shown.iter().map(|p| render_part(p, loaded, view)).collect::<Vec<_>>(),
-                    "total_count": parts.len(),
-                }),
-            );
-        }
     }
-    versioned(c, view.version, CONVERSATION_CHANGES)
+    let head = match versioned(c, view.version, CONVERSATION_CHANGES) {
+        Value::Object(head) => head,
+        _ => Map::new(),
+    };
+    ConversationView {
+        head,
+        parts: view.with_parts.then_some(PartList {
+            parts,
+            loaded,
+            view,
+        }),
+    }
 }
 
 /// Renders conversations as `view` asks.
@@ -491,12 +607,12 @@ pub async fn render_conversations<C: Conn>(
     scope: &mut Scope<C>,
     records: &[Record],
     view: View,
-) -> ApiResult<Vec<Value>> {
+) -> ApiResult<Vec<Rendered>> {
     let loaded = load(scope, records).await?;
-    Ok(records
+    records
         .iter()
-        .map(|r| canonical(r, &loaded, view))
-        .collect())
+        .map(|r| rendered(&canonical(r, &loaded, view)))
+        .collect()
 }
 
 /// Renders one conversation with its parts.
@@ -504,13 +620,11 @@ pub async fn render_conversation<C: Conn>(
     scope: &mut Scope<C>,
     record: &Record,
     view: View,
-) -> ApiResult<Value> {
-    Ok(
-        render_conversations(scope, std::slice::from_ref(record), view)
-            .await?
-            .pop()
-            .unwrap_or(Value::Null),
-    )
+) -> ApiResult<Rendered> {
+    render_conversations(scope, std::slice::from_ref(record), view)
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::new(ErrorCode::ServerError))
 }
 
 #[cfg(test)]

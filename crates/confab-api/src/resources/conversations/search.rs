@@ -16,13 +16,14 @@ use confab_domain::search::{FieldType, SearchField};
 use confab_domain::tables::CONVERSATIONS;
 use confab_domain::ApiVersion;
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{render_conversations, View};
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::gate::Ctx;
-use crate::paging::cursor_pages;
+use crate::paging::{named_list_body, ListBody};
+use crate::render::Rendered;
 use crate::search::{concat_fields, search_fields, search_targets, FieldSpec, Searchable};
 use crate::state::AppState;
 
@@ -136,7 +137,7 @@ pub(super) async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Value>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let timezone = ctx.workspace().timezone.clone();
     let page = crate::search::run(
@@ -160,10 +161,10 @@ pub(super) async fn search(
         plaintext: false,
     };
     let conversations = render_conversations(&mut scope, &records, view).await?;
-    Ok(axum::Json(json!({
-        "type": "conversation.list",
-        "conversations": conversations,
-        "total_count": page.total_count,
-        "pages": cursor_pages(&page),
-    })))
+    Ok(axum::Json(named_list_body(
+        "conversation.list",
+        "conversations",
+        conversations,
+        &page,
+    )))
 }
