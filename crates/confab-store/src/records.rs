@@ -63,16 +63,15 @@ fn select_list(table: &Table) -> String {
 /// Turns a row selected with [`select_list`] into a record. Columns are read by position (the
 /// select list's order), not looked up by name: a wide table would pay a name search per
 /// column per row.
-fn record_from_row(table: &Table, row: &Row) -> Result<Record, StoreError> {
+fn record_from_row(table: &Table, mut row: Row) -> Result<Record, StoreError> {
     let mut record = Record::new();
     record.insert("seq".into(), Value::from(row.try_get::<i64, _>(0usize)?));
-    record.insert("id".into(), Value::from(row.try_get::<String, _>(1usize)?));
+    let id = row.take_text(1)?.unwrap_or_default();
+    record.insert("id".into(), Value::from(id));
     for (position, column) in table.columns.iter().enumerate() {
         let (name, at) = (column.name, position + 2);
         let value = match column.ty {
-            ColumnType::Text => row
-                .try_get::<Option<String>, _>(at)?
-                .map_or(Value::Null, Value::from),
+            ColumnType::Text => row.take_text(at)?.map_or(Value::Null, Value::from),
             ColumnType::Int => row
                 .try_get::<Option<i64>, _>(at)?
                 .map_or(Value::Null, Value::from),
@@ -82,7 +81,7 @@ fn record_from_row(table: &Table, row: &Row) -> Result<Record, StoreError> {
             ColumnType::Float => row
                 .try_get::<Option<f64>, _>(at)?
                 .map_or(Value::Null, Value::from),
-            ColumnType::Json => match row.try_get::<Option<String>, _>(at)? {
+            ColumnType::Json => match row.take_text(at)? {
                 None => Value::Null,
                 Some(text) => serde_json::from_str(&text).map_err(|e| {
                     StoreError::Corrupt(format!("{}.{name} is not JSON: {e}", table.name))
@@ -262,7 +261,7 @@ impl<C: Conn> Scope<C> {
             Order::NewestFirst => " ORDER BY seq DESC LIMIT 1",
         });
         let row = sql.query().fetch_optional(&mut *conn).await?;
-        row.map(|row| record_from_row(table, &row)).transpose()
+        row.map(|row| record_from_row(table, row)).transpose()
     }
 
     /// Every record matching the filters, in insertion order. For small sets only (tags,
@@ -277,7 +276,9 @@ impl<C: Conn> Scope<C> {
         push_filters(&mut sql, table, ws, filters)?;
         sql.push(" ORDER BY seq");
         let rows = sql.query().fetch_all(&mut *conn).await?;
-        rows.iter().map(|row| record_from_row(table, row)).collect()
+        rows.into_iter()
+            .map(|row| record_from_row(table, row))
+            .collect()
     }
 
     /// For each of `groups`, its newest `limit` records (by insertion) whose `column` is that
@@ -318,7 +319,9 @@ impl<C: Conn> Scope<C> {
             .int_arg(limit)
             .push(" ORDER BY seq DESC");
         let rows = sql.query().fetch_all(&mut *conn).await?;
-        rows.iter().map(|row| record_from_row(table, row)).collect()
+        rows.into_iter()
+            .map(|row| record_from_row(table, row))
+            .collect()
     }
 
     /// The records with these ids, in the order of `ids` (unknown ids are skipped).
@@ -342,7 +345,7 @@ impl<C: Conn> Scope<C> {
         sql.push(")");
         let rows = sql.query().fetch_all(&mut *conn).await?;
         let mut by_id: std::collections::HashMap<String, Record> = rows
-            .iter()
+            .into_iter()
             .map(|row| {
                 let record = record_from_row(table, row)?;
                 Ok((confab_domain::record::id_of(&record).to_owned(), record))
@@ -396,7 +399,7 @@ impl<C: Conn> Scope<C> {
         .int_arg(request.fetch_limit());
         let rows = sql.query().fetch_all(&mut *conn).await?;
         let records = rows
-            .iter()
+            .into_iter()
             .map(|row| record_from_row(table, row))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_overfetch(records, request, total, |r| {
@@ -447,7 +450,7 @@ impl<C: Conn> Scope<C> {
         .int_arg(request.offset());
         let rows = sql.query().fetch_all(&mut *conn).await?;
         let records = rows
-            .iter()
+            .into_iter()
             .map(|row| record_from_row(table, row))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Page::from_offset(records, request, total))
@@ -483,7 +486,7 @@ impl Scope<WriteTx> {
         }
         full.push(") RETURNING ").push(&select_list(table));
         let row = full.query().fetch_one(&mut *conn).await?;
-        let mut record = record_from_row(table, &row)?;
+        let mut record = record_from_row(table, row)?;
         if table.id_style == IdStyle::Serial {
             let seq = confab_domain::record::int_of(&record, "seq").unwrap_or_default();
             let mut update = Sql::new(format!("UPDATE {} SET id = ", table.name));

@@ -172,6 +172,21 @@ impl Row {
     }
 }
 
+impl Row {
+    /// Column `position` as text, moved out of the row where the backend holds it owned.
+    pub(crate) fn take_text(&mut self, position: usize) -> Result<Option<String>, StoreError> {
+        match self {
+            Row::Pg(_) => self.try_get(position),
+            Row::Lite(row) if position >= row.len() => Err(StoreError::Corrupt(format!(
+                "the result has no column {position}"
+            ))),
+            Row::Lite(row) => row.take_text(position).map_err(|e| {
+                StoreError::Corrupt(format!("column {position} does not decode: {e}"))
+            }),
+        }
+    }
+}
+
 /// A whole row decoded at once, for [`query_as`].
 pub(crate) trait FromRow: Sized {
     fn from_row(row: &Row) -> Result<Self, StoreError>;
