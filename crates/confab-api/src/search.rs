@@ -9,6 +9,7 @@ mod segment_refs;
 use confab_domain::clock::Timestamp;
 use confab_domain::models::{DataModel, DataType};
 use confab_domain::paging::{Cursor, CursorRequest, Page};
+use confab_domain::record::{Record, Table};
 use confab_domain::search::{
     self, CustomAttributeTypes, FieldTable, FieldType, SearchField, SearchRequest,
 };
@@ -224,50 +225,55 @@ pub fn page_request(searchable: &Searchable, request: &SearchRequest) -> ApiResu
     })
 }
 
-/// One page of the ids of the resource's rows that match `query` and `base`.
-pub async fn matching_ids<C: Conn>(
+/// One page of the resource's rows (records of `table`) that match `query` and `base`.
+#[allow(clippy::too_many_arguments)]
+pub async fn matching_records<C: Conn>(
     scope: &mut Scope<C>,
+    table: &Table,
     searchable: &Searchable,
     query: &search::Query,
     base: BaseFilter,
     page: &CursorRequest,
     order: Order,
     calendar: Calendar<'_>,
-) -> ApiResult<Page<String>> {
+) -> ApiResult<Page<Record>> {
     let lowered = lower_query(scope, searchable, query, calendar, 0).await?;
     Ok(scope
-        .search_ids(&searchable.schema, &lowered, &base, page, order)
+        .search_records(table, &searchable.schema, &lowered, &base, page, order)
         .await?)
 }
 
 /// Runs a search request body (`query`, `pagination`, `sort`) for `searchable`, within
-/// `base`: one page of matching ids, in the order asked for. For resources whose queries
-/// cannot name segments; see [`run_in`].
+/// `base`: one page of the matching records of `table`, in the order asked for. For
+/// resources whose queries cannot name segments; see [`run_in`].
 pub async fn run<C: Conn>(
     scope: &mut Scope<C>,
+    table: &Table,
     searchable: &Searchable,
     body: &serde_json::Value,
     version: confab_domain::ApiVersion,
     time_zone: &str,
     base: BaseFilter,
-) -> ApiResult<Page<String>> {
+) -> ApiResult<Page<Record>> {
     let calendar = Calendar {
         time_zone,
         now: None,
     };
-    run_with(scope, searchable, body, version, calendar, base).await
+    run_with(scope, table, searchable, body, version, calendar, base).await
 }
 
 /// [`run`] in the caller's workspace calendar, so the query may name segments.
 pub async fn run_in<C: Conn>(
     scope: &mut Scope<C>,
+    table: &Table,
     searchable: &Searchable,
     body: &serde_json::Value,
     ctx: &Ctx,
     base: BaseFilter,
-) -> ApiResult<Page<String>> {
+) -> ApiResult<Page<Record>> {
     run_with(
         scope,
+        table,
         searchable,
         body,
         ctx.version,
@@ -279,17 +285,19 @@ pub async fn run_in<C: Conn>(
 
 async fn run_with<C: Conn>(
     scope: &mut Scope<C>,
+    table: &Table,
     searchable: &Searchable,
     body: &serde_json::Value,
     version: confab_domain::ApiVersion,
     calendar: Calendar<'_>,
     base: BaseFilter,
-) -> ApiResult<Page<String>> {
+) -> ApiResult<Page<Record>> {
     let request = search::parse_request(body, version)?;
     let order = searchable.schema.order(request.sort.as_ref())?;
     let page = page_request(searchable, &request)?;
-    matching_ids(
+    matching_records(
         scope,
+        table,
         searchable,
         &request.query,
         base,

@@ -51,7 +51,7 @@ fn column_of(table: &Table, name: &str) -> Result<Column, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("{} has no column {name}", table.name)))
 }
 
-fn select_list(table: &Table) -> String {
+pub(crate) fn select_list(table: &Table) -> String {
     let mut list = String::from("seq, id");
     for column in table.columns {
         list.push_str(", ");
@@ -63,7 +63,7 @@ fn select_list(table: &Table) -> String {
 /// Turns a row selected with [`select_list`] into a record. Columns are read by position (the
 /// select list's order), not looked up by name: a wide table would pay a name search per
 /// column per row.
-fn record_from_row(table: &Table, mut row: Row) -> Result<Record, StoreError> {
+pub(crate) fn record_from_row(table: &Table, mut row: Row) -> Result<Record, StoreError> {
     let mut record = Record::new();
     record.insert("seq".into(), Value::from(row.try_get::<i64, _>(0usize)?));
     let id = row.take_text(1)?.unwrap_or_default();

@@ -10,13 +10,15 @@ mod compile;
 mod tests;
 
 use confab_domain::paging::{CarriedTotal, CursorRequest, KeyPart, Page};
+use confab_domain::record::{Record, Table};
 use confab_domain::search::{FieldType, Lowered, Sort, SortOrder};
 use confab_domain::{DomainError, ErrorCode};
 use sea_query::{
     Alias, Cond, Condition, Expr, Order as SqlOrder, PostgresQueryBuilder, Query, SelectStatement,
-    SqliteQueryBuilder,
+    SimpleExpr, SqliteQueryBuilder,
 };
 
+use crate::db::Row;
 use crate::scope::{Conn, Scope};
 use crate::{Backend, StoreError};
 use compile::Compiler;
@@ -269,7 +271,7 @@ impl crate::Store {
 impl<C: Conn> Scope<C> {
     /// One page of the ids of `schema`'s rows that match `query` and `base`, in `order`
     /// (ties broken by the sequence column), after `page`'s cursor; with the total number of
-    /// matches. The caller loads the rows.
+    /// matches.
     pub async fn search_ids(
         &mut self,
         schema: &SearchSchema,
@@ -278,6 +280,50 @@ impl<C: Conn> Scope<C> {
         page: &CursorRequest,
         order: Order,
     ) -> Result<Page<String>, StoreError> {
+        let id = Expr::col((Alias::new(schema.table), Alias::new(schema.id_column)));
+        self.search_rows(schema, query, base, page, order, id.into(), |mut row| {
+            Ok(row.take_text(0)?.unwrap_or_default())
+        })
+        .await
+    }
+
+    /// [`Self::search_ids`], with each match read whole as a record of `table` (the table
+    /// `schema` searches) by the same statement that finds it.
+    pub async fn search_records(
+        &mut self,
+        table: &Table,
+        schema: &SearchSchema,
+        query: &Lowered,
+        base: &BaseFilter,
+        page: &CursorRequest,
+        order: Order,
+    ) -> Result<Page<Record>, StoreError> {
+        if table.name != schema.table {
+            return Err(StoreError::Corrupt(format!(
+                "{} records searched with the schema of {}",
+                table.name, schema.table
+            )));
+        }
+        let columns = Expr::cust(crate::records::select_list(table));
+        self.search_rows(schema, query, base, page, order, columns, |row| {
+            crate::records::record_from_row(table, row)
+        })
+        .await
+    }
+
+    /// One page of matches, each row selecting `columns` (then the order key and sequence)
+    /// and read by `read`.
+    #[allow(clippy::too_many_arguments)]
+    async fn search_rows<T>(
+        &mut self,
+        schema: &SearchSchema,
+        query: &Lowered,
+        base: &BaseFilter,
+        page: &CursorRequest,
+        order: Order,
+        columns: SimpleExpr,
+        read: impl Fn(Row) -> Result<T, StoreError>,
+    ) -> Result<Page<T>, StoreError> {
         let (ws, conn) = self.parts();
         let compiler = Compiler {
             backend: backend_of(conn),
@@ -311,7 +357,7 @@ impl<C: Conn> Scope<C> {
         );
         let mut select = Query::select();
         select
-            .expr_as(compiler.column(schema.id_column), Alias::new("search_id"))
+            .expr(columns)
             .expr_as(key.clone(), Alias::new("search_key"))
             .expr_as(seq.clone(), Alias::new("search_seq"))
             .from(table)
@@ -342,13 +388,11 @@ impl<C: Conn> Scope<C> {
         tracing::trace!(sql = %sql, values = ?values, "search page");
         let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
         let rows = rows
-            .iter()
+            .into_iter()
             .map(|row| {
-                Ok((
-                    row.try_get::<String, _>("search_id")?,
-                    row.try_get::<i64, _>("search_key")?,
-                    row.try_get::<i64, _>("search_seq")?,
-                ))
+                let key = row.try_get::<i64, _>("search_key")?;
+                let seq = row.try_get::<i64, _>("search_seq")?;
+                Ok((read(row)?, key, seq))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         // A carried count below the rows returned so far is stale or forged: count again.
@@ -373,6 +417,6 @@ impl<C: Conn> Scope<C> {
                 query: fingerprint,
             });
         }
-        Ok(found.map(|(id, _, _)| id))
+        Ok(found.map(|(item, _, _)| item))
     }
 }

@@ -236,8 +236,8 @@ pub(super) async fn search(
 ) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let base = listed(Vec::new());
-    let page = crate::search::run_in(&mut scope, &CONTACTS_SEARCH, &body, &ctx, base).await?;
-    let records = scope.records_by_ids(&CONTACTS, &page.items).await?;
-    let data = render_contacts(&mut scope, &records, ctx.version).await?;
+    let page =
+        crate::search::run_in(&mut scope, &CONTACTS, &CONTACTS_SEARCH, &body, &ctx, base).await?;
+    let data = render_contacts(&mut scope, &page.items, ctx.version).await?;
     Ok(axum::Json(list_body(data, &page)))
 }

@@ -142,6 +142,7 @@ pub(super) async fn search(
     let timezone = ctx.workspace().timezone.clone();
     let page = crate::search::run(
         &mut scope,
+        &CONVERSATIONS,
         &CONVERSATIONS_SEARCH,
         &body,
         ctx.version,
@@ -154,13 +155,12 @@ pub(super) async fn search(
         ]),
     )
     .await?;
-    let records = scope.records_by_ids(&CONVERSATIONS, &page.items).await?;
     let view = View {
         version: ctx.version,
         with_parts: ctx.version == ApiVersion::Unstable,
         plaintext: false,
     };
-    let conversations = render_conversations(&mut scope, &records, view).await?;
+    let conversations = render_conversations(&mut scope, &page.items, view).await?;
     Ok(axum::Json(named_list_body(
         "conversation.list",
         "conversations",
