@@ -41,6 +41,25 @@ fn side_column(side: Side) -> &'static str {
     }
 }
 
+/// `columns` of the links of `relation` whose `side` is one of `ids`, oldest first.
+fn links_among(columns: &str, ws: &str, relation: &str, side: Side, ids: &[String]) -> Sql {
+    let mut sql = Sql::new(format!("SELECT {columns} FROM links WHERE workspace_id = "));
+    sql.text_arg(ws)
+        .push(" AND relation = ")
+        .text_arg(relation)
+        .push(" AND ")
+        .push(side_column(side))
+        .push(" IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text_arg(id);
+    }
+    sql.push(") ORDER BY created_at, left_id, right_id");
+    sql
+}
+
 impl<C: Conn> Scope<C> {
     /// The links of `relation` whose `side` is one of `ids`, oldest first, grouped by that id.
     /// One query however many ids, so rendering a page of records does not cost a query each.
@@ -55,21 +74,13 @@ impl<C: Conn> Scope<C> {
             return Ok(grouped);
         }
         let (ws, conn) = self.parts();
-        let mut sql =
-            Sql::new("SELECT left_id, right_id, created_at, meta FROM links WHERE workspace_id = ");
-        sql.text_arg(ws)
-            .push(" AND relation = ")
-            .text_arg(relation)
-            .push(" AND ")
-            .push(side_column(side))
-            .push(" IN (");
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.text_arg(id);
-        }
-        sql.push(") ORDER BY created_at, left_id, right_id");
+        let sql = links_among(
+            "left_id, right_id, created_at, meta",
+            ws,
+            relation,
+            side,
+            ids,
+        );
         for row in sql.query().fetch_all(&mut *conn).await? {
             let link = link_from_row(&row)?;
             let key = match side {
@@ -77,6 +88,27 @@ impl<C: Conn> Scope<C> {
                 Side::Right => link.right_id.clone(),
             };
             grouped.entry(key).or_default().push(link);
+        }
+        Ok(grouped)
+    }
+
+    /// The ids each of `left_ids` holds in `relation`, oldest link first: [`Self::links_of`]
+    /// without dates or meta, answered from an index alone (`links_left_ordered`).
+    pub async fn held_ids(
+        &mut self,
+        relation: &str,
+        left_ids: &[String],
+    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        let mut grouped: HashMap<String, Vec<String>> = HashMap::new();
+        if left_ids.is_empty() {
+            return Ok(grouped);
+        }
+        let (ws, conn) = self.parts();
+        let sql = links_among("left_id, right_id", ws, relation, Side::Left, left_ids);
+        for mut row in sql.query().fetch_all(&mut *conn).await? {
+            let left = row.take_text(0)?.unwrap_or_default();
+            let right = row.take_text(1)?.unwrap_or_default();
+            grouped.entry(left).or_default().push(right);
         }
         Ok(grouped)
     }

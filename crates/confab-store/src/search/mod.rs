@@ -23,6 +23,14 @@ use crate::scope::{Conn, Scope};
 use crate::{Backend, StoreError};
 use compile::Compiler;
 
+/// What each row of a search page shows.
+enum Shown<'t> {
+    /// The public id column.
+    Id(SimpleExpr),
+    /// The whole record of this table.
+    Record(&'t Table),
+}
+
 /// Where a searchable field's value lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -281,9 +289,15 @@ impl<C: Conn> Scope<C> {
         order: Order,
     ) -> Result<Page<String>, StoreError> {
         let id = Expr::col((Alias::new(schema.table), Alias::new(schema.id_column)));
-        self.search_rows(schema, query, base, page, order, id.into(), |mut row| {
-            Ok(row.take_text(0)?.unwrap_or_default())
-        })
+        self.search_rows(
+            schema,
+            query,
+            base,
+            page,
+            order,
+            Shown::Id(id.into()),
+            |mut row| Ok(row.take_text(0)?.unwrap_or_default()),
+        )
         .await
     }
 
@@ -304,15 +318,20 @@ impl<C: Conn> Scope<C> {
                 table.name, schema.table
             )));
         }
-        let columns = Expr::cust(crate::records::select_list(table));
-        self.search_rows(schema, query, base, page, order, columns, |row| {
-            crate::records::record_from_row(table, row)
-        })
+        self.search_rows(
+            schema,
+            query,
+            base,
+            page,
+            order,
+            Shown::Record(table),
+            |row| crate::records::record_from_row(table, row),
+        )
         .await
     }
 
-    /// One page of matches, each row selecting `columns` (then the order key and sequence)
-    /// and read by `read`.
+    /// One page of matches, each row showing what `shown` names (then the order key and the
+    /// sequence) and read by `read`.
     #[allow(clippy::too_many_arguments)]
     async fn search_rows<T>(
         &mut self,
@@ -321,7 +340,7 @@ impl<C: Conn> Scope<C> {
         base: &BaseFilter,
         page: &CursorRequest,
         order: Order,
-        columns: SimpleExpr,
+        shown: Shown<'_>,
         read: impl Fn(Row) -> Result<T, StoreError>,
     ) -> Result<Page<T>, StoreError> {
         let (ws, conn) = self.parts();
@@ -356,12 +375,7 @@ impl<C: Conn> Scope<C> {
             compiler.column(schema.seq_column),
         );
         let mut select = Query::select();
-        select
-            .expr(columns)
-            .expr_as(key.clone(), Alias::new("search_key"))
-            .expr_as(seq.clone(), Alias::new("search_seq"))
-            .from(table)
-            .cond_where(matches);
+        select.from(table.clone()).cond_where(matches);
         if let Some(cursor) = &page.after {
             let [k, s] = cursor.int_key::<2>()?;
             let (past_key, past_seq) = if order.descending {
@@ -381,9 +395,34 @@ impl<C: Conn> Scope<C> {
             SqlOrder::Asc
         };
         select
-            .order_by_expr(key, direction.clone())
-            .order_by_expr(seq, direction)
+            .order_by_expr(key.clone(), direction.clone())
+            .order_by_expr(seq.clone(), direction.clone())
             .limit(u64::try_from(page.fetch_limit()).unwrap_or(1));
+        let select = match shown {
+            Shown::Id(id) => {
+                select
+                    .expr(id)
+                    .expr_as(key, Alias::new("search_key"))
+                    .expr_as(seq, Alias::new("search_seq"));
+                select
+            }
+            // The page is chosen by sequence alone, then only its rows are read whole: a
+            // sort of every match must not carry whole rows (a tag of 50,000 contacts).
+            Shown::Record(records) => {
+                select.expr(seq.clone());
+                let mut whole = Query::select();
+                whole
+                    .expr(Expr::cust(crate::records::select_list(records)))
+                    .expr_as(key.clone(), Alias::new("search_key"))
+                    .expr_as(seq.clone(), Alias::new("search_seq"))
+                    .from(table)
+                    .and_where(Expr::expr(compiler.column("workspace_id")).eq(ws))
+                    .and_where(Expr::expr(seq.clone()).in_subquery(select))
+                    .order_by_expr(key, direction.clone())
+                    .order_by_expr(seq, direction);
+                whole
+            }
+        };
         let (sql, values) = build(&select, compiler.backend);
         tracing::trace!(sql = %sql, values = ?values, "search page");
         let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;

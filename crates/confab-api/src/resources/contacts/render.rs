@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use confab_domain::record::relation::{CONTACT_COMPANY, CONTACT_TAG};
-use confab_domain::record::{id_of, text_of, Record, Side};
+use confab_domain::record::{id_of, text_of, Record};
 use confab_domain::tables::NOTES;
 use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::records::Filter;
@@ -72,14 +72,8 @@ struct Related {
 
 async fn related<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Related> {
     let ids: Vec<String> = records.iter().map(|r| id_of(r).to_owned()).collect();
-    let right_ids = |links: HashMap<String, Vec<confab_store::links::Link>>| {
-        links
-            .into_iter()
-            .map(|(k, v)| (k, v.into_iter().map(|l| l.right_id).collect()))
-            .collect::<HashMap<String, Vec<String>>>()
-    };
-    let tags = right_ids(scope.links_of(CONTACT_TAG, Side::Left, &ids).await?);
-    let companies = right_ids(scope.links_of(CONTACT_COMPANY, Side::Left, &ids).await?);
+    let tags = scope.held_ids(CONTACT_TAG, &ids).await?;
+    let companies = scope.held_ids(CONTACT_COMPANY, &ids).await?;
     let note_records = scope
         .records(
             &NOTES,
