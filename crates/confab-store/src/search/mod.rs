@@ -23,6 +23,73 @@ use crate::scope::{Conn, Scope};
 use crate::{Backend, StoreError};
 use compile::Compiler;
 
+/// The statement of one search page: the rows of `matches` after the cursor, in `order`,
+/// showing what `shown` names, then the order key and the sequence.
+fn page_statement(
+    compiler: &Compiler<'_>,
+    matches: Condition,
+    page: &CursorRequest,
+    order: Order,
+    shown: Shown<'_>,
+) -> Result<SelectStatement, StoreError> {
+    let (schema, ws) = (compiler.schema, compiler.workspace);
+    let table = Alias::new(schema.table);
+    let (key, seq) = (
+        compiler.column(order.column),
+        compiler.column(schema.seq_column),
+    );
+    let mut select = Query::select();
+    select.from(table.clone()).cond_where(matches);
+    if let Some(cursor) = &page.after {
+        let [k, s] = cursor.int_key::<2>()?;
+        let (past_key, past_seq) = if order.descending {
+            (Expr::expr(key.clone()).lt(k), Expr::expr(seq.clone()).lt(s))
+        } else {
+            (Expr::expr(key.clone()).gt(k), Expr::expr(seq.clone()).gt(s))
+        };
+        select.cond_where(
+            Cond::any()
+                .add(past_key)
+                .add(Cond::all().add(Expr::expr(key.clone()).eq(k)).add(past_seq)),
+        );
+    }
+    let direction = if order.descending {
+        SqlOrder::Desc
+    } else {
+        SqlOrder::Asc
+    };
+    select
+        .order_by_expr(key.clone(), direction.clone())
+        .order_by_expr(seq.clone(), direction.clone())
+        .limit(u64::try_from(page.fetch_limit()).unwrap_or(1));
+    let select = match shown {
+        Shown::Id(id) => {
+            select
+                .expr(id)
+                .expr_as(key, Alias::new("search_key"))
+                .expr_as(seq, Alias::new("search_seq"));
+            select
+        }
+        // The page is chosen by sequence alone, then only its rows are read whole: a
+        // sort of every match must not carry whole rows (a tag of 50,000 contacts).
+        Shown::Record(records) => {
+            select.expr(seq.clone());
+            let mut whole = Query::select();
+            whole
+                .expr(Expr::cust(crate::records::select_list(records)))
+                .expr_as(key.clone(), Alias::new("search_key"))
+                .expr_as(seq.clone(), Alias::new("search_seq"))
+                .from(table)
+                .and_where(Expr::expr(compiler.column("workspace_id")).eq(ws))
+                .and_where(Expr::expr(seq.clone()).in_subquery(select))
+                .order_by_expr(key, direction.clone())
+                .order_by_expr(seq, direction);
+            whole
+        }
+    };
+    Ok(select)
+}
+
 /// What each row of a search page shows.
 enum Shown<'t> {
     /// The public id column.
@@ -370,59 +437,7 @@ impl<C: Conn> Scope<C> {
             .filter(|total| total.query == fingerprint)
             .map(|total| total.count);
 
-        let (key, seq) = (
-            compiler.column(order.column),
-            compiler.column(schema.seq_column),
-        );
-        let mut select = Query::select();
-        select.from(table.clone()).cond_where(matches);
-        if let Some(cursor) = &page.after {
-            let [k, s] = cursor.int_key::<2>()?;
-            let (past_key, past_seq) = if order.descending {
-                (Expr::expr(key.clone()).lt(k), Expr::expr(seq.clone()).lt(s))
-            } else {
-                (Expr::expr(key.clone()).gt(k), Expr::expr(seq.clone()).gt(s))
-            };
-            select.cond_where(
-                Cond::any()
-                    .add(past_key)
-                    .add(Cond::all().add(Expr::expr(key.clone()).eq(k)).add(past_seq)),
-            );
-        }
-        let direction = if order.descending {
-            SqlOrder::Desc
-        } else {
-            SqlOrder::Asc
-        };
-        select
-            .order_by_expr(key.clone(), direction.clone())
-            .order_by_expr(seq.clone(), direction.clone())
-            .limit(u64::try_from(page.fetch_limit()).unwrap_or(1));
-        let select = match shown {
-            Shown::Id(id) => {
-                select
-                    .expr(id)
-                    .expr_as(key, Alias::new("search_key"))
-                    .expr_as(seq, Alias::new("search_seq"));
-                select
-            }
-            // The page is chosen by sequence alone, then only its rows are read whole: a
-            // sort of every match must not carry whole rows (a tag of 50,000 contacts).
-            Shown::Record(records) => {
-                select.expr(seq.clone());
-                let mut whole = Query::select();
-                whole
-                    .expr(Expr::cust(crate::records::select_list(records)))
-                    .expr_as(key.clone(), Alias::new("search_key"))
-                    .expr_as(seq.clone(), Alias::new("search_seq"))
-                    .from(table)
-                    .and_where(Expr::expr(compiler.column("workspace_id")).eq(ws))
-                    .and_where(Expr::expr(seq.clone()).in_subquery(select))
-                    .order_by_expr(key, direction.clone())
-                    .order_by_expr(seq, direction);
-                whole
-            }
-        };
+        let select = page_statement(&compiler, matches, page, order, shown)?;
         let (sql, values) = build(&select, compiler.backend);
         tracing::trace!(sql = %sql, values = ?values, "search page");
         let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
