@@ -16,7 +16,9 @@ pub(crate) mod tags;
 
 pub(crate) use actions::{prepare_reply, write_part, NewPart, Thread};
 pub(crate) use render::{author, body_of, contact_refs, load, Loaded};
-pub use render::{plaintext, render_conversation, render_conversations, View};
+pub use render::{
+    plaintext, render_conversation, render_conversation_page, render_conversations, View,
+};
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -37,7 +39,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path, Query};
 use crate::gate::{since, until, Ctx};
 use crate::input::{field, object_field, record_from_body, required_str, Kind, TEXT};
-use crate::paging::{cursor_request, named_list_body, ListBody, PageSize};
+use crate::paging::{cursor_request, ListBody, PageSize};
 use crate::render::Rendered;
 use crate::resources::custom_objects::Associations;
 use crate::state::AppState;
@@ -172,13 +174,9 @@ async fn list(
         .await?;
     // List items carry no parts before Unstable.
     let view = view(&ctx, ctx.version == ApiVersion::Unstable, None);
-    let conversations = render_conversations(&mut scope, &page.items, view).await?;
-    Ok(axum::Json(named_list_body(
-        "conversation.list",
-        "conversations",
-        conversations,
-        &page,
-    )))
+    Ok(axum::Json(
+        render_conversation_page(&mut scope, &page, view).await?,
+    ))
 }
 
 /// `POST /conversations`: a contact starts a conversation; the answer is the message.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use confab_domain::models::conversation::{statistics, AuthorKind, Event, Statistics};
 use confab_domain::models::Admin;
+use confab_domain::paging::Page;
 use confab_domain::record::relation::{
     CONVERSATION_CONTACT, CONVERSATION_CUSTOM_OBJECT, CONVERSATION_TAG,
 };
@@ -22,6 +23,7 @@ use serde_json::{json, Map, Value};
 
 use super::linked::Linked;
 use crate::error::{ApiError, ApiResult};
+use crate::paging::{named_list_body, ListBody};
 use crate::render::{before, rendered, versioned, Change, Rendered, EMPTY_ARRAY};
 
 /// Retrieving a conversation shows at most this many parts: the newest.
@@ -613,6 +615,22 @@ pub async fn render_conversations<C: Conn>(
         .iter()
         .map(|r| rendered(&canonical(r, &loaded, view)))
         .collect()
+}
+
+/// A page of conversations as `view` asks, in the `conversation.list` body that lists and
+/// searches answer with.
+pub async fn render_conversation_page<C: Conn>(
+    scope: &mut Scope<C>,
+    page: &Page<Record>,
+    view: View,
+) -> ApiResult<ListBody<Vec<Rendered>>> {
+    let conversations = render_conversations(scope, &page.items, view).await?;
+    Ok(named_list_body(
+        "conversation.list",
+        "conversations",
+        conversations,
+        page,
+    ))
 }
 
 /// Renders one conversation with its parts.

@@ -18,11 +18,11 @@ use confab_domain::ApiVersion;
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
 use serde_json::Value;
 
-use super::{render_conversations, View};
+use super::{render_conversation_page, View};
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::gate::Ctx;
-use crate::paging::{named_list_body, ListBody};
+use crate::paging::ListBody;
 use crate::render::Rendered;
 use crate::search::{concat_fields, search_fields, search_targets, FieldSpec, Searchable};
 use crate::state::AppState;
@@ -160,11 +160,7 @@ pub(super) async fn search(
         with_parts: ctx.version == ApiVersion::Unstable,
         plaintext: false,
     };
-    let conversations = render_conversations(&mut scope, &page.items, view).await?;
-    Ok(axum::Json(named_list_body(
-        "conversation.list",
-        "conversations",
-        conversations,
-        &page,
-    )))
+    Ok(axum::Json(
+        render_conversation_page(&mut scope, &page, view).await?,
+    ))
 }
