@@ -13,13 +13,13 @@ use confab_domain::search::{
 };
 use confab_domain::tables::{CONVERSATIONS, TICKET_TYPE_ATTRIBUTES};
 use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::render_tickets;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::gate::Ctx;
-use crate::paging::cursor_pages;
+use crate::paging::{named_list_body, ListBody};
 use crate::resources::conversations::search::computed;
 use crate::search::{
     lower_with, page_request, search_fields, search_targets_in, FieldSpec, Searchable,
@@ -245,7 +245,7 @@ pub(super) async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Value>,
-) -> ApiResult<axum::Json<Value>> {
+) -> ApiResult<axum::Json<ListBody<Vec<Value>>>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let request = search::parse_request(&body, ctx.version)?;
     let order = TICKETS_SEARCH.schema.order(request.sort.as_ref())?;
@@ -272,7 +272,8 @@ pub(super) async fn search(
     let lowered = on_own_type(lowered, &attributes);
 
     let page = scope
-        .search_ids(
+        .search_records(
+            &CONVERSATIONS,
             &TICKETS_SEARCH.schema,
             &lowered,
             &BaseFilter::NotNull("ticket_type_id"),
@@ -280,12 +281,11 @@ pub(super) async fn search(
             order,
         )
         .await?;
-    let records = scope.records_by_ids(&CONVERSATIONS, &page.items).await?;
-    let tickets = render_tickets(&mut scope, &records, ctx.version).await?;
-    Ok(axum::Json(json!({
-        "type": "ticket.list",
-        "tickets": tickets,
-        "total_count": page.total_count,
-        "pages": cursor_pages(&page),
-    })))
+    let tickets = render_tickets(&mut scope, &page.items, ctx.version).await?;
+    Ok(axum::Json(named_list_body(
+        "ticket.list",
+        "tickets",
+        tickets,
+        &page,
+    )))
 }
