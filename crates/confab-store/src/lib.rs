@@ -20,6 +20,7 @@ mod demo_inbox;
 mod error;
 pub mod links;
 pub mod records;
+mod row_de;
 mod schema;
 mod scope;
 pub mod search;

@@ -4,7 +4,8 @@
 use crate::db::Row;
 use confab_domain::ids;
 use confab_domain::paging::{CursorRequest, KeyPart, Page};
-use confab_domain::record::{Column, ColumnType, IdStyle, Record, Table};
+use confab_domain::record::{Column, IdStyle, Record, Table};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::scope::{Conn, Scope, WriteTx};
@@ -60,37 +61,9 @@ pub(crate) fn select_list(table: &Table) -> String {
     list
 }
 
-/// Turns a row selected with [`select_list`] into a record. Columns are read by position (the
-/// select list's order), not looked up by name: a wide table would pay a name search per
-/// column per row.
-pub(crate) fn record_from_row(table: &Table, mut row: Row) -> Result<Record, StoreError> {
-    let mut record = Record::new();
-    record.insert("seq".into(), Value::from(row.try_get::<i64, _>(0usize)?));
-    let id = row.take_text(1)?.unwrap_or_default();
-    record.insert("id".into(), Value::from(id));
-    for (position, column) in table.columns.iter().enumerate() {
-        let (name, at) = (column.name, position + 2);
-        let value = match column.ty {
-            ColumnType::Text => row.take_text(at)?.map_or(Value::Null, Value::from),
-            ColumnType::Int => row
-                .try_get::<Option<i64>, _>(at)?
-                .map_or(Value::Null, Value::from),
-            ColumnType::Bool => row
-                .try_get::<Option<i64>, _>(at)?
-                .map_or(Value::Null, |v| Value::Bool(v != 0)),
-            ColumnType::Float => row
-                .try_get::<Option<f64>, _>(at)?
-                .map_or(Value::Null, Value::from),
-            ColumnType::Json => match row.take_text(at)? {
-                None => Value::Null,
-                Some(text) => serde_json::from_str(&text).map_err(|e| {
-                    StoreError::Corrupt(format!("{}.{name} is not JSON: {e}", table.name))
-                })?,
-            },
-        };
-        record.insert(name.into(), value);
-    }
-    Ok(record)
+/// Turns a row selected with [`select_list`] into a record.
+pub(crate) fn record_from_row(table: &Table, row: Row) -> Result<Record, StoreError> {
+    crate::row_de::decode(table, row)
 }
 
 /// Appends ` AND …` for each filter.
@@ -271,13 +244,24 @@ impl<C: Conn> Scope<C> {
         table: &Table,
         filters: &[Filter],
     ) -> Result<Vec<Record>, StoreError> {
+        self.records_as(table, filters).await
+    }
+
+    /// [`records`](Self::records) read into a typed row: a struct whose fields are named as
+    /// the table's columns (and `seq`, `id`) takes what it names; other columns are not
+    /// decoded.
+    pub async fn records_as<T: DeserializeOwned>(
+        &mut self,
+        table: &Table,
+        filters: &[Filter],
+    ) -> Result<Vec<T>, StoreError> {
         let (ws, conn) = self.parts();
         let mut sql = base_select(table, ws);
         push_filters(&mut sql, table, ws, filters)?;
         sql.push(" ORDER BY seq");
         let rows = sql.query().fetch_all(&mut *conn).await?;
         rows.into_iter()
-            .map(|row| record_from_row(table, row))
+            .map(|row| crate::row_de::decode(table, row))
             .collect()
     }
 

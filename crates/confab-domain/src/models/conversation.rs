@@ -3,6 +3,9 @@
 
 pub mod handling;
 
+use serde::Deserialize;
+use serde_json::Value;
+
 use crate::clock::Timestamp;
 
 /// `open`, `closed` or `snoozed`.
@@ -42,6 +45,54 @@ impl AuthorKind {
             "admin" | "team" => Self::Admin,
             "bot" => Self::Bot,
             _ => Self::Contact,
+        }
+    }
+}
+
+/// A conversation or ticket part as `conversation_parts` stores it: read straight from its row
+/// where many parts are shown at once (`Scope::records_as`), so no generic record is built
+/// per part.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Part {
+    pub id: String,
+    pub conversation_id: String,
+    pub part_type: Option<String>,
+    pub body: Option<String>,
+    pub author_type: Option<String>,
+    pub author_id: Option<String>,
+    pub assigned_type: Option<String>,
+    pub assigned_id: Option<String>,
+    pub attachments: Option<Value>,
+    pub redacted: Option<bool>,
+    pub external_id: Option<String>,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+    pub notified_at: Option<Timestamp>,
+    pub ticket_state: Option<String>,
+    pub previous_ticket_state: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+impl Part {
+    pub fn part_type(&self) -> &str {
+        self.part_type.as_deref().unwrap_or_default()
+    }
+
+    pub fn author_type(&self) -> &str {
+        self.author_type.as_deref().unwrap_or_default()
+    }
+
+    pub fn author_id(&self) -> &str {
+        self.author_id.as_deref().unwrap_or_default()
+    }
+
+    /// What statistics need of this part.
+    pub fn event(&self) -> Event<'_> {
+        Event {
+            part_type: self.part_type(),
+            author: AuthorKind::of(self.author_type()),
+            author_id: self.author_id(),
+            at: self.created_at.unwrap_or_default(),
         }
     }
 }

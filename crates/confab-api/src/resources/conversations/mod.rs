@@ -15,7 +15,7 @@ pub mod snooze;
 pub(crate) mod tags;
 
 pub(crate) use actions::{prepare_reply, write_part, NewPart, Thread};
-pub(crate) use render::{author, body_of, contact_refs, load, Loaded};
+pub(crate) use render::{author, contact_refs, load, shown_body, Loaded};
 pub use render::{
     plaintext, render_conversation, render_conversation_page, render_conversations, View,
 };

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use confab_domain::models::conversation::{statistics, AuthorKind, Event, Statistics};
+use confab_domain::models::conversation::{statistics, AuthorKind, Event, Part, Statistics};
 use confab_domain::models::Admin;
 use confab_domain::paging::Page;
 use confab_domain::record::relation::{
@@ -81,7 +81,7 @@ pub struct View {
 
 /// Everything a page of conversations (or tickets) refers to.
 pub(crate) struct Loaded {
-    pub(crate) parts: HashMap<String, Vec<Record>>,
+    pub(crate) parts: HashMap<String, Vec<Part>>,
     contacts: HashMap<String, Vec<Link>>,
     tags: HashMap<String, Vec<Link>>,
     contact_records: HashMap<String, Record>,
@@ -98,9 +98,9 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         .links_of(CONVERSATION_CONTACT, Side::Left, &ids)
         .await?;
     let tags = scope.links_of(CONVERSATION_TAG, Side::Left, &ids).await?;
-    let mut parts: HashMap<String, Vec<Record>> = HashMap::new();
-    let all_parts = scope
-        .records(
+    let mut parts: HashMap<String, Vec<Part>> = HashMap::new();
+    let all_parts: Vec<Part> = scope
+        .records_as(
             &CONVERSATION_PARTS,
             &[Filter::In(
                 "conversation_id",
@@ -109,10 +109,12 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         )
         .await?;
     for part in all_parts {
-        let owner = text_of(&part, "conversation_id")
-            .unwrap_or_default()
-            .to_owned();
-        parts.entry(owner).or_default().push(part);
+        match parts.get_mut(&part.conversation_id) {
+            Some(list) => list.push(part),
+            None => {
+                parts.insert(part.conversation_id.clone(), vec![part]);
+            }
+        }
     }
     let mut contact_ids: Vec<String> = contacts
         .values()
@@ -126,8 +128,8 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         }
     }
     for part in parts.values().flatten() {
-        if AuthorKind::of(text_of(part, "author_type").unwrap_or_default()) == AuthorKind::Contact {
-            contact_ids.push(text_of(part, "author_id").unwrap_or_default().to_owned());
+        if AuthorKind::of(part.author_type()) == AuthorKind::Contact {
+            contact_ids.push(part.author_id().to_owned());
         }
     }
     contact_ids.sort_unstable();
@@ -319,7 +321,12 @@ pub(crate) fn author(
 
 /// A body column as `view` shows it: as stored, or without HTML.
 fn body_text<'a>(record: &'a Record, column: &str, view: View) -> Option<Cow<'a, str>> {
-    text_of(record, column).map(|body| {
+    shown_body(text_of(record, column), view)
+}
+
+/// A body as `view` shows it: as stored, or without HTML.
+pub(crate) fn shown_body(body: Option<&str>, view: View) -> Option<Cow<'_, str>> {
+    body.map(|body| {
         if view.plaintext {
             Cow::Owned(plaintext(body))
         } else {
@@ -341,7 +348,7 @@ struct AssignedTo<'a> {
 
 /// One conversation part, written straight from its row.
 struct PartView<'a> {
-    part: &'a Record,
+    part: &'a Part,
     loaded: &'a Loaded,
     view: View,
 }
@@ -349,38 +356,37 @@ struct PartView<'a> {
 impl Serialize for PartView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let part = self.part;
-        let column = |name: &str| part.get(name).unwrap_or(&Value::Null);
-        let assigned_to = text_of(part, "assigned_type").map(|kind| AssignedTo {
+        let assigned_to = part.assigned_type.as_deref().map(|kind| AssignedTo {
             kind,
-            id: text_of(part, "assigned_id"),
+            id: part.assigned_id.as_deref(),
         });
         let author = Author::of(
             self.loaded,
-            text_of(part, "author_type").unwrap_or_default(),
-            text_of(part, "author_id").unwrap_or_default(),
+            part.author_type(),
+            part.author_id(),
             self.view.version,
         );
-        let attachments = part.get("attachments").filter(|v| v.is_array());
+        let attachments = part.attachments.as_ref().filter(|v| v.is_array());
         let mut map = serializer.serialize_map(Some(12))?;
         map.serialize_entry("type", "conversation_part")?;
-        map.serialize_entry("id", id_of(part))?;
-        map.serialize_entry("part_type", column("part_type"))?;
-        map.serialize_entry("body", &body_text(part, "body", self.view))?;
-        map.serialize_entry("created_at", column("created_at"))?;
-        map.serialize_entry("updated_at", column("updated_at"))?;
-        map.serialize_entry("notified_at", column("notified_at"))?;
+        map.serialize_entry("id", &part.id)?;
+        map.serialize_entry("part_type", &part.part_type)?;
+        map.serialize_entry("body", &shown_body(part.body.as_deref(), self.view))?;
+        map.serialize_entry("created_at", &part.created_at)?;
+        map.serialize_entry("updated_at", &part.updated_at)?;
+        map.serialize_entry("notified_at", &part.notified_at)?;
         map.serialize_entry("assigned_to", &assigned_to)?;
         map.serialize_entry("author", &author)?;
         map.serialize_entry("attachments", attachments.unwrap_or(&EMPTY_ARRAY))?;
-        map.serialize_entry("external_id", column("external_id"))?;
-        map.serialize_entry("redacted", &flag_of(part, "redacted"))?;
+        map.serialize_entry("external_id", &part.external_id)?;
+        map.serialize_entry("redacted", &part.redacted.unwrap_or(false))?;
         map.end()
     }
 }
 
 /// `conversation_parts`: the newest [`MAX_PARTS`] parts and the count of all of them.
 struct PartList<'a> {
-    parts: &'a [Record],
+    parts: &'a [Part],
     loaded: &'a Loaded,
     view: View,
 }
@@ -531,15 +537,7 @@ fn canonical<'a>(record: &Record, loaded: &'a Loaded, view: View) -> Conversatio
     let author_type = text_of(record, "author_type").unwrap_or_default();
     let created_at = int_of(record, "created_at").unwrap_or_default();
     let contact_started = AuthorKind::of(author_type) == AuthorKind::Contact;
-    let events: Vec<Event<'_>> = parts
-        .iter()
-        .map(|p| Event {
-            part_type: text_of(p, "part_type").unwrap_or_default(),
-            author: AuthorKind::of(text_of(p, "author_type").unwrap_or_default()),
-            author_id: text_of(p, "author_id").unwrap_or_default(),
-            at: int_of(p, "created_at").unwrap_or_default(),
-        })
-        .collect();
+    let events: Vec<Event<'_>> = parts.iter().map(Part::event).collect();
     let stats = statistics(created_at, contact_started, &events);
     let teammates = teammates(&events);
     let contacts = contact_refs(loaded, id);

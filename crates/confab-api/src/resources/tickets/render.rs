@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use confab_domain::models::conversation::Part;
 use confab_domain::models::ticket::state_category;
 use confab_domain::record::{flag_of, id_of, int_of, text_of, Record};
 use confab_domain::tables::{TICKET_STATES, TICKET_TYPES};
@@ -13,18 +14,13 @@ use serde_json::{json, Value};
 
 use super::types::{render_state, TypeContext};
 use crate::error::ApiResult;
-use crate::resources::conversations::{author, body_of, contact_refs, load, Loaded, View};
+use crate::resources::conversations::{author, contact_refs, load, shown_body, Loaded, View};
 
 /// A ticket shows at most this many parts: the newest.
 const MAX_PARTS: usize = 500;
 
-fn part_author(loaded: &Loaded, part: &Record, version: ApiVersion) -> Value {
-    let mut full = author(
-        loaded,
-        text_of(part, "author_type").unwrap_or_default(),
-        text_of(part, "author_id").unwrap_or_default(),
-        version,
-    );
+fn part_author(loaded: &Loaded, part: &Part, version: ApiVersion) -> Value {
+    let mut full = author(loaded, part.author_type(), part.author_id(), version);
     // A ticket part's author is an admin, bot, team or user: leads write as users.
     let kind = match full["type"].as_str() {
         Some(kind @ ("admin" | "bot" | "team")) => kind.to_owned(),
@@ -41,12 +37,12 @@ fn part_author(loaded: &Loaded, part: &Record, version: ApiVersion) -> Value {
 /// One ticket part; `state` is the ticket's state category after it.
 pub fn render_part(
     loaded: &Loaded,
-    part: &Record,
+    part: &Part,
     previous: Option<&str>,
     state: &str,
     version: ApiVersion,
 ) -> Value {
-    let assigned_to = match (text_of(part, "assigned_type"), text_of(part, "assigned_id")) {
+    let assigned_to = match (part.assigned_type.as_deref(), part.assigned_id.as_deref()) {
         (Some(kind), Some(id)) => json!({"type": kind, "id": id}),
         _ => Value::Null,
     };
@@ -57,17 +53,17 @@ pub fn render_part(
     };
     let mut out = json!({
         "type": "ticket_part",
-        "id": id_of(part),
-        "part_type": part.get("part_type"),
-        "body": body_of(part, "body", view),
+        "id": part.id,
+        "part_type": part.part_type,
+        "body": shown_body(part.body.as_deref(), view),
         "ticket_state": state,
-        "created_at": part.get("created_at"),
-        "updated_at": part.get("updated_at"),
+        "created_at": part.created_at,
+        "updated_at": part.updated_at,
         "assigned_to": assigned_to,
         "author": part_author(loaded, part, version),
-        "attachments": part.get("attachments").filter(|v| v.is_array()).cloned().unwrap_or_else(|| json!([])),
-        "external_id": part.get("external_id"),
-        "redacted": flag_of(part, "redacted"),
+        "attachments": part.attachments.as_ref().filter(|v| v.is_array()).cloned().unwrap_or_else(|| json!([])),
+        "external_id": part.external_id,
+        "redacted": part.redacted.unwrap_or(false),
     });
     let Some(obj) = out.as_object_mut() else {
         return out;
@@ -77,7 +73,8 @@ pub fn render_part(
     }
     // 2.14 shows what an attribute update changed.
     if let Some(data) = part
-        .get("metadata")
+        .metadata
+        .as_ref()
         .and_then(|m| m.get("updated_attribute_data"))
         .filter(|_| version >= ApiVersion::V2_14)
     {
@@ -94,8 +91,8 @@ fn render_parts(loaded: &Loaded, id: &str, version: ApiVersion) -> Value {
     let mut state = state_category::SUBMITTED.to_owned();
     let mut rendered = Vec::with_capacity(parts.len());
     for part in parts {
-        let previous = text_of(part, "previous_ticket_state");
-        if let Some(moved_to) = text_of(part, "ticket_state") {
+        let previous = part.previous_ticket_state.as_deref();
+        if let Some(moved_to) = part.ticket_state.as_deref() {
             state = moved_to.to_owned();
         }
         rendered.push(render_part(loaded, part, previous, &state, version));

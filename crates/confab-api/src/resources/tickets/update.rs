@@ -357,7 +357,13 @@ pub(super) async fn reply(
         crate::resources::conversations::load(&mut scope, std::slice::from_ref(&reply.thread))
             .await?;
     let state = state_category_of(&mut scope, &reply.thread).await?;
-    let mut rendered = super::render::render_part(&loaded, &part, None, &state, ctx.version);
+    // The part just written is among the ticket's parts that `load` read back.
+    let part = loaded
+        .parts
+        .get(&ticket_id)
+        .and_then(|parts| parts.iter().rfind(|p| p.id == id_of(&part)))
+        .ok_or_else(|| ApiError::new(ErrorCode::ServerError))?;
+    let mut rendered = super::render::render_part(&loaded, part, None, &state, ctx.version);
     if let Some(obj) = rendered.as_object_mut() {
         // A reply is a `ticket_reply`: the part without the state fields.
         obj.remove("ticket_state");
