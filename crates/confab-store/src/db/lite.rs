@@ -5,7 +5,8 @@
 //! blocks a thread waiting for SQLite's write lock held by another task of this process.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use rusqlite::types::{FromSql, Value, ValueRef};
 use rusqlite::{Connection, OpenFlags};
@@ -26,6 +27,12 @@ const MAX_READERS: usize = 64;
 const MMAP_SIZE: u64 = 0x7fff_0000;
 /// Prepared statements kept per connection. Searches and `IN` lists make many shapes.
 const STATEMENT_CACHE: usize = 256;
+/// How often the checkpointer copies committed pages from the WAL into the database file
+/// (decision 0038).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+/// WAL pages after which the writer checkpoints by itself, should the checkpointer fall this
+/// far behind (64 MiB of 4 KiB pages; SQLite's default is 1,000).
+const WRITER_CHECKPOINT_PAGES: u32 = 16_384;
 
 /// The connections to one SQLite database file.
 pub(crate) struct LitePool {
@@ -34,6 +41,8 @@ pub(crate) struct LitePool {
     idle: parking_lot::Mutex<Vec<Connection>>,
     readers: Arc<Semaphore>,
     writer: Arc<Mutex<Connection>>,
+    /// Dropped with the pool, which stops the checkpointer.
+    _checkpointer: Option<mpsc::Sender<()>>,
 }
 
 impl std::fmt::Debug for LitePool {
@@ -82,12 +91,18 @@ impl LitePool {
                 "SQLite refused WAL mode (it reports {mode})"
             )));
         }
+        let checkpointer = if flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY) {
+            None
+        } else {
+            spawn_checkpointer(&path, flags, &writer)
+        };
         Ok(Self {
             path,
             flags: flags - OpenFlags::SQLITE_OPEN_CREATE,
             idle: parking_lot::Mutex::new(Vec::new()),
             readers: Arc::new(Semaphore::new(MAX_READERS)),
             writer: Arc::new(Mutex::new(writer)),
+            _checkpointer: checkpointer,
         })
     }
 
@@ -129,6 +144,41 @@ impl LitePool {
     /// changes, `ANALYZE`, `PRAGMA optimize`).
     pub(crate) async fn exclusive(&self) -> OwnedMutexGuard<Connection> {
         self.writer.clone().lock_owned().await
+    }
+}
+
+/// Checkpoints the WAL on a thread of its own every [`CHECKPOINT_EVERY`], until the returned
+/// sender is dropped. A checkpoint copies pages and syncs the database file; run by the
+/// writer, it would hold every other writer up meanwhile (decision 0038). `PASSIVE` never
+/// waits for readers or the writer: it copies what they leave it, and the next round goes on.
+/// Without the thread, the writer checkpoints as SQLite does by default.
+fn spawn_checkpointer(
+    path: &PathBuf,
+    flags: OpenFlags,
+    writer: &Connection,
+) -> Option<mpsc::Sender<()>> {
+    let (stop, stopped) = mpsc::channel::<()>();
+    let started = open_connection(path, flags).and_then(|conn| {
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || checkpoint_until_stopped(&conn, &stopped))
+            .map_err(|e| StoreError::Corrupt(format!("no thread for the WAL checkpointer: {e}")))
+    });
+    if let Err(err) = started {
+        tracing::warn!(error = %err, "the writer checkpoints the SQLite WAL itself");
+        return None;
+    }
+    if let Err(err) = writer.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES) {
+        tracing::warn!(error = %err, "the writer checkpoints the SQLite WAL at its default size");
+    }
+    Some(stop)
+}
+
+fn checkpoint_until_stopped(conn: &Connection, stopped: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+        if let Err(err) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %err, "checkpointing the SQLite WAL failed");
+        }
     }
 }
 
@@ -354,5 +404,29 @@ mod tests {
         assert_eq!(rows[0].take_text(0).unwrap().as_deref(), Some("moved"));
         assert_eq!(rows[0].take_text(0).unwrap(), None);
         assert_eq!(rows[0].take_text(1).unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn commits_reach_the_database_file_without_the_writer_checkpointing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoint.db");
+        let pool = LitePool::open(&format!("sqlite://{}?mode=rwc", path.display())).unwrap();
+        let mut writer = pool.write().await.unwrap();
+        writer
+            .conn()
+            .execute_batch("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(200000));")
+            .unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        // The commit is in the WAL, far below the writer's own checkpoint size; only the
+        // checkpointer copies it into the file.
+        let size = || std::fs::metadata(&path).map_or(0, |m| m.len());
+        for _ in 0..100 {
+            if size() > 200_000 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the database file is still {} bytes", size());
     }
 }

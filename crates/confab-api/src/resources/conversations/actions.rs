@@ -12,7 +12,7 @@ use confab_store::records::Filter;
 use confab_store::WriteScope;
 use serde_json::{json, Map, Value};
 
-use super::{find_conversation, render_conversation, View};
+use super::{commit_rendering, find_conversation, View};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Path};
 use crate::gate::Ctx;
@@ -133,8 +133,7 @@ pub(super) async fn append(
         with_parts: true,
         plaintext: false,
     };
-    let rendered = render_conversation(&mut scope, &stored, view).await?;
-    scope.commit().await?;
+    let rendered = commit_rendering(scope, &stored, view).await?;
     Ok(axum::Json(rendered))
 }
 

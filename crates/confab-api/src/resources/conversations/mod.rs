@@ -15,7 +15,7 @@ pub mod snooze;
 pub(crate) mod tags;
 
 pub(crate) use actions::{prepare_reply, write_part, NewPart, Thread};
-pub(crate) use render::{author, contact_refs, load, shown_body, Loaded};
+pub(crate) use render::{author, commit_rendering, contact_refs, load, shown_body, Loaded};
 pub use render::{
     plaintext, render_conversation, render_conversation_page, render_conversations, View,
 };
@@ -300,8 +300,7 @@ async fn update(
             .await?;
     }
     let stored = find_conversation(&mut scope, &id).await?;
-    let rendered = render_conversation(&mut scope, &stored, view(&ctx, true, None)).await?;
-    scope.commit().await?;
+    let rendered = commit_rendering(scope, &stored, view(&ctx, true, None)).await?;
     Ok(axum::Json(rendered))
 }
 

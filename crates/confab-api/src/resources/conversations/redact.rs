@@ -9,7 +9,7 @@ use confab_domain::ErrorCode;
 use confab_store::records::Filter;
 use serde_json::{json, Map, Value};
 
-use super::{render_conversation, View};
+use super::{commit_rendering, View};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::gate::Ctx;
@@ -100,7 +100,6 @@ pub(super) async fn redact(
         with_parts: true,
         plaintext: false,
     };
-    let rendered = render_conversation(&mut scope, &stored, view).await?;
-    scope.commit().await?;
+    let rendered = commit_rendering(scope, &stored, view).await?;
     Ok(axum::Json(rendered))
 }

@@ -16,7 +16,7 @@ use confab_domain::tables::{CONTACTS, CONVERSATION_PARTS, CUSTOM_OBJECT_INSTANCE
 use confab_domain::{ApiVersion, ErrorCode};
 use confab_store::links::Link;
 use confab_store::records::Filter;
-use confab_store::{Conn, Scope};
+use confab_store::{Conn, Scope, WriteScope};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
@@ -629,6 +629,19 @@ pub async fn render_conversation_page<C: Conn>(
         conversations,
         page,
     ))
+}
+
+/// Commits `scope` and answers `record` as `view` shows it. Everything the answer shows is
+/// read inside the transaction, but turned into JSON only after the commit, so the next
+/// writer does not wait for the rendering.
+pub(crate) async fn commit_rendering(
+    mut scope: WriteScope,
+    record: &Record,
+    view: View,
+) -> ApiResult<Rendered> {
+    let loaded = load(&mut scope, std::slice::from_ref(record)).await?;
+    scope.commit().await?;
+    rendered(&canonical(record, &loaded, view))
 }
 
 /// Renders one conversation with its parts.
