@@ -6,6 +6,7 @@ use crate::db::Row;
 use confab_domain::models::{Admin, AwayUpdate};
 
 use crate::scope::{Conn, Scope, WriteTx};
+use crate::sql::Sql;
 use crate::StoreError;
 
 const COLUMNS: &str = "id, name, email, email_verified, job_title, avatar_url, has_inbox_seat, \
@@ -65,22 +66,50 @@ impl<C: Conn> Scope<C> {
 
     /// Every admin of the workspace, oldest first, with team ids (two queries in all).
     pub async fn admins(&mut self) -> Result<Vec<Admin>, StoreError> {
+        self.admins_where(None).await
+    }
+
+    /// The admins with these ids (those that exist), oldest first, with team ids: none and no
+    /// query for no ids, else two queries.
+    pub async fn admins_by_ids(&mut self, ids: &[i64]) -> Result<Vec<Admin>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.admins_where(Some(ids)).await
+    }
+
+    async fn admins_where(&mut self, ids: Option<&[i64]>) -> Result<Vec<Admin>, StoreError> {
         let (ws, conn) = self.parts();
-        let sql = format!("SELECT {COLUMNS} FROM admins WHERE workspace_id = $1 ORDER BY id");
-        let rows = crate::db::query(&sql)
-            .bind(ws)
-            .fetch_all(&mut *conn)
-            .await?;
+        let mut admins = Sql::new(format!(
+            "SELECT {COLUMNS} FROM admins WHERE workspace_id = "
+        ));
+        admins.text_arg(ws);
+        let mut members =
+            Sql::new("SELECT admin_id, team_id FROM team_members WHERE workspace_id = ");
+        members.text_arg(ws);
+        if let Some(ids) = ids {
+            admins.push(" AND id IN (");
+            members.push(" AND admin_id IN (");
+            for (position, id) in ids.iter().enumerate() {
+                if position > 0 {
+                    admins.push(", ");
+                    members.push(", ");
+                }
+                admins.int_arg(*id);
+                members.int_arg(*id);
+            }
+            admins.push(")");
+            members.push(")");
+        }
+        admins.push(" ORDER BY id");
+        members.push(" ORDER BY team_id");
+        let rows = admins.query().fetch_all(&mut *conn).await?;
         let mut memberships: HashMap<i64, Vec<i64>> = HashMap::new();
-        let pairs: Vec<(i64, i64)> = crate::db::query_as::<(i64, i64)>(
-            "SELECT admin_id, team_id FROM team_members WHERE workspace_id = $1 \
-             ORDER BY team_id",
-        )
-        .bind(ws)
-        .fetch_all(&mut *conn)
-        .await?;
-        for (admin_id, team_id) in pairs {
-            memberships.entry(admin_id).or_default().push(team_id);
+        for pair in members.query().fetch_all(&mut *conn).await? {
+            memberships
+                .entry(pair.try_get(0usize)?)
+                .or_default()
+                .push(pair.try_get(1usize)?);
         }
         rows.iter()
             .map(|row| {

@@ -464,15 +464,26 @@ impl Scope<WriteTx> {
             args.push(Arg::for_column(column, value)?);
         }
         let mut full = Sql::new(format!("INSERT INTO {} ({columns}) VALUES (", table.name));
-        full.text_arg(ws).push(", ").text_arg(&object_id);
+        full.text_arg(ws).push(", ");
+        let serial = table.id_style == IdStyle::Serial;
+        if serial && conn.backend() == crate::Backend::Sqlite {
+            // The one writer knows the next `seq`: one past the largest. The check below
+            // catches the one case where AUTOINCREMENT goes further (the newest rows deleted).
+            full.push(&format!(
+                "(SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM {})",
+                table.name
+            ));
+        } else {
+            full.text_arg(&object_id);
+        }
         for arg in args {
             full.push(", ").arg(arg);
         }
         full.push(") RETURNING ").push(&select_list(table));
         let row = full.query().fetch_one(&mut *conn).await?;
         let mut record = record_from_row(table, row)?;
-        if table.id_style == IdStyle::Serial {
-            let seq = confab_domain::record::int_of(&record, "seq").unwrap_or_default();
+        let seq = confab_domain::record::int_of(&record, "seq").unwrap_or_default();
+        if serial && confab_domain::record::id_of(&record) != seq.to_string() {
             let mut update = Sql::new(format!("UPDATE {} SET id = ", table.name));
             update
                 .text_arg(&seq.to_string())

@@ -8,7 +8,7 @@
 //! [`Record`]: confab_domain::record::Record
 
 use confab_domain::record::{ColumnType, Table};
-use serde::de::value::BorrowedStrDeserializer;
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Error as _, MapAccess, Visitor};
 
 use crate::db::Row;
@@ -30,12 +30,12 @@ pub(crate) fn decode<T: DeserializeOwned>(table: &Table, mut row: Row) -> Result
             _ => None,
         });
     }
-    T::deserialize(Columns {
+    T::deserialize(MapAccessDeserializer::new(Columns {
         table,
         row,
         json: &json,
         at: 0,
-    })
+    }))
     .map_err(|e| match e {
         StoreError::Corrupt(what) => StoreError::Corrupt(format!("{}: {what}", table.name)),
         e => e,
@@ -89,20 +89,6 @@ impl<'de> Columns<'_, 'de> {
                 .and_then(Option::as_deref)
                 .map_or(Cell::Null, Cell::Json),
         })
-    }
-}
-
-impl<'de> de::Deserializer<'de> for Columns<'_, 'de> {
-    type Error = StoreError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, StoreError> {
-        visitor.visit_map(self)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
-        identifier ignored_any
     }
 }
 

@@ -153,8 +153,20 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         .into_iter()
         .map(|r| (id_of(&r).to_owned(), r))
         .collect();
+    let mut admin_ids: Vec<i64> = records
+        .iter()
+        .filter_map(|r| admin_author_id(text_of(r, "author_type"), text_of(r, "author_id")))
+        .chain(
+            parts
+                .values()
+                .flatten()
+                .filter_map(|p| admin_author_id(p.author_type.as_deref(), p.author_id.as_deref())),
+        )
+        .collect();
+    admin_ids.sort_unstable();
+    admin_ids.dedup();
     let admins = scope
-        .admins()
+        .admins_by_ids(&admin_ids)
         .await?
         .into_iter()
         .map(|a| (a.id.to_string(), a))
@@ -171,6 +183,13 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         linked,
         objects,
     })
+}
+
+/// The admin who wrote a part or an opening message, if an admin did.
+fn admin_author_id(author_type: Option<&str>, author_id: Option<&str>) -> Option<i64> {
+    (AuthorKind::of(author_type.unwrap_or_default()) == AuthorKind::Admin)
+        .then(|| author_id.and_then(|id| id.parse().ok()))
+        .flatten()
 }
 
 /// The custom object instances associated with these conversations, by conversation.

@@ -194,3 +194,25 @@ async fn a_tag_a_segment_uses_cannot_be_deleted() {
         "the tagging stays too"
     );
 }
+
+#[tokio::test]
+async fn ids_are_never_reused_after_the_newest_tag_is_deleted() {
+    let app = TestApp::new().await;
+    let first: i64 = create_tag(&app, "first").await.parse().unwrap();
+    let newest = create_tag(&app, "newest").await;
+    app.delete(&format!("/tags/{newest}"))
+        .send()
+        .await
+        .assert_status(200);
+    let next = create_tag(&app, "next").await;
+    assert_ne!(next, newest, "a deleted tag's id is not handed out again");
+    assert!(next.parse::<i64>().unwrap() > first);
+    let fetched = app.get(&format!("/tags/{next}")).send().await;
+    fetched.assert_status(200);
+    assert_eq!(fetched.body["name"], "next");
+    let again = create_tag(&app, "again").await;
+    assert_eq!(
+        again.parse::<i64>().unwrap(),
+        next.parse::<i64>().unwrap() + 1
+    );
+}
