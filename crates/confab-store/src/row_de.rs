@@ -118,6 +118,16 @@ impl<'de> MapAccess<'de> for Columns<'_, 'de> {
     }
 }
 
+/// A column's value that does not decode, named by its column.
+fn in_column(err: StoreError, name: Option<&str>) -> StoreError {
+    match err {
+        StoreError::Corrupt(what) => {
+            StoreError::Corrupt(format!("{}: {what}", name.unwrap_or("?")))
+        }
+        err => err,
+    }
+}
+
 /// One column's value, decoded only if the target asks for it.
 struct ColumnValue<'c, 't, 'de> {
     columns: &'c mut Columns<'t, 'de>,
@@ -180,11 +190,17 @@ impl<'de> de::Deserializer<'de> for ColumnValue<'_, '_, 'de> {
     type Error = StoreError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, StoreError> {
-        self.columns.cell(self.at)?.visit(visitor)
+        let name = self.columns.name(self.at);
+        let cell = self.columns.cell(self.at);
+        cell.and_then(|cell| cell.visit(visitor))
+            .map_err(|e| in_column(e, name))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, StoreError> {
-        self.columns.cell(self.at)?.visit_option(visitor)
+        let name = self.columns.name(self.at);
+        let cell = self.columns.cell(self.at);
+        cell.and_then(|cell| cell.visit_option(visitor))
+            .map_err(|e| in_column(e, name))
     }
 
     /// A column the target does not name is not decoded at all.
@@ -259,10 +275,10 @@ mod tests {
     }
 
     #[test]
-    fn json_that_does_not_parse_is_corrupt_and_names_the_table() {
+    fn json_that_does_not_parse_is_corrupt_and_names_its_table_and_column() {
         let err = decode::<Record>(&THINGS, row("{not json")).unwrap_err();
         assert!(
-            matches!(&err, StoreError::Corrupt(what) if what.starts_with("things: ")),
+            matches!(&err, StoreError::Corrupt(what) if what.starts_with("things: meta: ")),
             "{err}"
         );
         let err = decode::<Record>(&THINGS, row("[] trailing")).unwrap_err();
