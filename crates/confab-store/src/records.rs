@@ -450,7 +450,6 @@ impl Scope<WriteTx> {
         values: &Record,
         now: i64,
     ) -> Result<Record, StoreError> {
-        let object_id = ids::object_id(now);
         let (ws, conn) = self.parts();
         let mut columns = String::from("workspace_id, id");
         let mut args = Vec::new();
@@ -474,7 +473,7 @@ impl Scope<WriteTx> {
                 table.name
             ));
         } else {
-            full.text_arg(&object_id);
+            full.text_arg(&ids::object_id(now));
         }
         for arg in args {
             full.push(", ").arg(arg);

@@ -52,7 +52,7 @@ impl AuthorKind {
 /// A conversation or ticket part as `conversation_parts` stores it: read straight from its row
 /// where many parts are shown at once (`Scope::records_as`), so no generic record is built
 /// per part.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Part {
     pub id: String,
     pub conversation_id: String,
