@@ -6,7 +6,7 @@ use crate::db::Row;
 use confab_domain::models::{Admin, AwayUpdate};
 
 use crate::scope::{Conn, Scope, WriteTx};
-use crate::sql::Sql;
+use crate::sql::{Arg, Sql};
 use crate::StoreError;
 
 const COLUMNS: &str = "id, name, email, email_verified, job_title, avatar_url, has_inbox_seat, \
@@ -88,18 +88,10 @@ impl<C: Conn> Scope<C> {
             Sql::new("SELECT admin_id, team_id FROM team_members WHERE workspace_id = ");
         members.text_arg(ws);
         if let Some(ids) = ids {
-            admins.push(" AND id IN (");
-            members.push(" AND admin_id IN (");
-            for (position, id) in ids.iter().enumerate() {
-                if position > 0 {
-                    admins.push(", ");
-                    members.push(", ");
-                }
-                admins.int_arg(*id);
-                members.int_arg(*id);
-            }
-            admins.push(")");
-            members.push(")");
+            admins.push(" AND id ").in_list(ids.iter().map(Arg::from));
+            members
+                .push(" AND admin_id ")
+                .in_list(ids.iter().map(Arg::from));
         }
         admins.push(" ORDER BY id");
         members.push(" ORDER BY team_id");

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use crate::records::Filter;
 use crate::scope::{Conn, Scope, WriteScope};
 use crate::search::{self, bind, SearchSchema};
-use crate::sql::Sql;
+use crate::sql::{Arg, Sql};
 use crate::StoreError;
 
 /// Which companies a list shows.
@@ -182,14 +182,9 @@ impl<C: Conn> Scope<C> {
         sql.text_arg(ws)
             .push(" AND relation = ")
             .text_arg(relation)
-            .push(&format!(" AND {column} IN ("));
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.text_arg(id);
-        }
-        sql.push(&format!(") GROUP BY {column}"));
+            .push(&format!(" AND {column} "))
+            .in_list(ids.iter().map(Arg::from))
+            .push(&format!(" GROUP BY {column}"));
         for row in sql.query().fetch_all(&mut *conn).await? {
             let id: String = row.try_get(0)?;
             let count: i64 = row.try_get(1)?;

@@ -41,22 +41,18 @@ fn side_column(side: Side) -> &'static str {
     }
 }
 
-/// `columns` of the links of `relation` whose `side` is one of `ids`, oldest first.
-fn links_among(columns: &str, ws: &str, relation: &str, side: Side, ids: &[String]) -> Sql {
+/// `columns` of the links of `relations` whose `side` is one of `ids`, oldest first.
+fn links_among(columns: &str, ws: &str, relations: &[&str], side: Side, ids: &[String]) -> Sql {
     let mut sql = Sql::new(format!("SELECT {columns} FROM links WHERE workspace_id = "));
-    sql.text_arg(ws)
-        .push(" AND relation = ")
-        .text_arg(relation)
-        .push(" AND ")
-        .push(side_column(side))
-        .push(" IN (");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.text_arg(id);
+    sql.text_arg(ws).push(" AND relation ");
+    if let [relation] = relations {
+        sql.push("= ").text_arg(relation);
+    } else {
+        sql.in_list(relations.iter().map(|r| Arg::from(*r)));
     }
-    sql.push(") ORDER BY created_at, left_id, right_id");
+    sql.push(" AND ").push(side_column(side)).push(" ");
+    sql.in_list(ids.iter().map(Arg::from))
+        .push(" ORDER BY created_at, left_id, right_id");
     sql
 }
 
@@ -69,25 +65,45 @@ impl<C: Conn> Scope<C> {
         side: Side,
         ids: &[String],
     ) -> Result<HashMap<String, Vec<Link>>, StoreError> {
-        let mut grouped: HashMap<String, Vec<Link>> = HashMap::new();
-        if ids.is_empty() {
+        Ok(self
+            .links_of_each(&[relation], side, ids)
+            .await?
+            .remove(relation)
+            .unwrap_or_default())
+    }
+
+    /// [`Self::links_of`] for several relations in one query: by relation, then by id.
+    pub async fn links_of_each(
+        &mut self,
+        relations: &[&str],
+        side: Side,
+        ids: &[String],
+    ) -> Result<HashMap<String, HashMap<String, Vec<Link>>>, StoreError> {
+        let mut grouped: HashMap<String, HashMap<String, Vec<Link>>> = HashMap::new();
+        if ids.is_empty() || relations.is_empty() {
             return Ok(grouped);
         }
         let (ws, conn) = self.parts();
         let sql = links_among(
-            "left_id, right_id, created_at, meta",
+            "relation, left_id, right_id, created_at, meta",
             ws,
-            relation,
+            relations,
             side,
             ids,
         );
         for row in sql.query().fetch_all(&mut *conn).await? {
+            let relation: String = row.try_get("relation")?;
             let link = link_from_row(&row)?;
             let key = match side {
                 Side::Left => link.left_id.clone(),
                 Side::Right => link.right_id.clone(),
             };
-            grouped.entry(key).or_default().push(link);
+            grouped
+                .entry(relation)
+                .or_default()
+                .entry(key)
+                .or_default()
+                .push(link);
         }
         Ok(grouped)
     }
@@ -104,7 +120,7 @@ impl<C: Conn> Scope<C> {
             return Ok(grouped);
         }
         let (ws, conn) = self.parts();
-        let sql = links_among("left_id, right_id", ws, relation, Side::Left, left_ids);
+        let sql = links_among("left_id, right_id", ws, &[relation], Side::Left, left_ids);
         for mut row in sql.query().fetch_all(&mut *conn).await? {
             let left = row.take_text(0)?.unwrap_or_default();
             let right = row.take_text(1)?.unwrap_or_default();

@@ -139,14 +139,11 @@ fn push_condition(
             }
             Filter::In(name, values) => {
                 let column = column_of(table, name)?;
-                sql.push(name).push(" IN (");
-                for (i, value) in values.iter().enumerate() {
-                    if i > 0 {
-                        sql.push(", ");
-                    }
-                    sql.arg(Arg::for_column(column, value)?);
-                }
-                sql.push(")");
+                let args = values
+                    .iter()
+                    .map(|value| Arg::for_column(column, value))
+                    .collect::<Result<Vec<_>, _>>()?;
+                sql.push(name).push(" ").in_list(args);
             }
             Filter::HasLink { relation, right_id } => {
                 push_linked(sql, table, ws, relation, ("left_id", "right_id"), right_id);
@@ -319,14 +316,7 @@ impl<C: Conn> Scope<C> {
         }
         let (ws, conn) = self.parts();
         let mut sql = base_select(table, ws);
-        sql.push(" AND id IN (");
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.text_arg(id);
-        }
-        sql.push(")");
+        sql.push(" AND id ").in_list(ids.iter().map(Arg::from));
         let rows = sql.query().fetch_all(&mut *conn).await?;
         let mut by_id: std::collections::HashMap<String, Record> = rows
             .into_iter()

@@ -112,6 +112,18 @@ impl Sql {
         self.arg(Arg::Int(Some(value)))
     }
 
+    /// Appends `IN (…)` with each of `args` bound; callers make sure there is at least one.
+    pub(crate) fn in_list(&mut self, args: impl IntoIterator<Item = Arg>) -> &mut Self {
+        self.push("IN (");
+        for (i, arg) in args.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.arg(arg);
+        }
+        self.push(")")
+    }
+
     /// The statement, ready to run.
     pub(crate) fn query(&self) -> Query<'_> {
         Query::with_args(&self.text, self.args.clone())

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use confab_domain::record::relation::CONVERSATION_LINK;
 use confab_domain::record::{id_of, int_of, text_of, Side};
 use confab_domain::tables::{CONVERSATIONS, TICKET_TYPES};
+use confab_store::links::Link;
 use confab_store::{Conn, Scope};
 use serde_json::{json, Value};
 
@@ -26,22 +27,25 @@ struct LinkedObject {
 pub(crate) struct Linked(HashMap<String, Vec<LinkedObject>>);
 
 impl Linked {
-    pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, ids: &[String]) -> ApiResult<Self> {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for (side, owner_is_left) in [(Side::Left, true), (Side::Right, false)] {
-            for links in scope
-                .links_of(CONVERSATION_LINK, side, ids)
-                .await?
-                .into_values()
-            {
-                for link in links {
-                    pairs.push(if owner_is_left {
-                        (link.left_id, link.right_id)
-                    } else {
-                        (link.right_id, link.left_id)
-                    });
-                }
-            }
+    /// The objects linked to `ids`, given the links `ids` hold on the left (read with the
+    /// other relations the render needs); the links naming them on the right are read here.
+    pub(crate) async fn load<C: Conn>(
+        scope: &mut Scope<C>,
+        ids: &[String],
+        held: HashMap<String, Vec<Link>>,
+    ) -> ApiResult<Self> {
+        let mut pairs: Vec<(String, String)> = held
+            .into_values()
+            .flatten()
+            .map(|link| (link.left_id, link.right_id))
+            .collect();
+        for link in scope
+            .links_of(CONVERSATION_LINK, Side::Right, ids)
+            .await?
+            .into_values()
+            .flatten()
+        {
+            pairs.push((link.right_id, link.left_id));
         }
         if pairs.is_empty() {
             return Ok(Self::default());

@@ -9,7 +9,7 @@ use confab_domain::models::conversation::{statistics, AuthorKind, Event, Part, S
 use confab_domain::models::Admin;
 use confab_domain::paging::Page;
 use confab_domain::record::relation::{
-    CONVERSATION_CONTACT, CONVERSATION_CUSTOM_OBJECT, CONVERSATION_TAG,
+    CONVERSATION_CONTACT, CONVERSATION_CUSTOM_OBJECT, CONVERSATION_LINK, CONVERSATION_TAG,
 };
 use confab_domain::record::{flag_of, id_of, int_of, text_of, Record, Side};
 use confab_domain::tables::{CONTACTS, CONVERSATION_PARTS, CUSTOM_OBJECT_INSTANCES, TAGS};
@@ -94,10 +94,23 @@ pub(crate) struct Loaded {
 
 pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Loaded> {
     let ids: Vec<String> = records.iter().map(|r| id_of(r).to_owned()).collect();
-    let contacts = scope
-        .links_of(CONVERSATION_CONTACT, Side::Left, &ids)
+    let mut held = scope
+        .links_of_each(
+            &[
+                CONVERSATION_CONTACT,
+                CONVERSATION_TAG,
+                CONVERSATION_LINK,
+                CONVERSATION_CUSTOM_OBJECT,
+            ],
+            Side::Left,
+            &ids,
+        )
         .await?;
-    let tags = scope.links_of(CONVERSATION_TAG, Side::Left, &ids).await?;
+    let mut held_of = |relation: &str| held.remove(relation).unwrap_or_default();
+    let contacts = held_of(CONVERSATION_CONTACT);
+    let tags = held_of(CONVERSATION_TAG);
+    let links = held_of(CONVERSATION_LINK);
+    let object_links = held_of(CONVERSATION_CUSTOM_OBJECT);
     let mut parts: HashMap<String, Vec<Part>> = HashMap::new();
     let all_parts: Vec<Part> = scope
         .records_as(
@@ -116,24 +129,7 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
             }
         }
     }
-    let mut contact_ids: Vec<String> = contacts
-        .values()
-        .flatten()
-        .map(|l| l.right_id.clone())
-        .collect();
-    for record in records {
-        if AuthorKind::of(text_of(record, "author_type").unwrap_or_default()) == AuthorKind::Contact
-        {
-            contact_ids.push(text_of(record, "author_id").unwrap_or_default().to_owned());
-        }
-    }
-    for part in parts.values().flatten() {
-        if AuthorKind::of(part.author_type()) == AuthorKind::Contact {
-            contact_ids.push(part.author_id().to_owned());
-        }
-    }
-    contact_ids.sort_unstable();
-    contact_ids.dedup();
+    let contact_ids = contacts_named(records, &contacts, &parts);
     let contact_records = scope
         .records_by_ids(&CONTACTS, &contact_ids)
         .await?
@@ -153,26 +149,15 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
         .into_iter()
         .map(|r| (id_of(&r).to_owned(), r))
         .collect();
-    let mut admin_ids: Vec<i64> = records
-        .iter()
-        .filter_map(|r| admin_author_id(text_of(r, "author_type"), text_of(r, "author_id")))
-        .chain(
-            parts
-                .values()
-                .flatten()
-                .filter_map(|p| admin_author_id(p.author_type.as_deref(), p.author_id.as_deref())),
-        )
-        .collect();
-    admin_ids.sort_unstable();
-    admin_ids.dedup();
+    let admin_ids = admins_named(records, &parts);
     let admins = scope
         .admins_by_ids(&admin_ids)
         .await?
         .into_iter()
         .map(|a| (a.id.to_string(), a))
         .collect();
-    let linked = Linked::load(scope, &ids).await?;
-    let objects = associated_objects(scope, &ids).await?;
+    let linked = Linked::load(scope, &ids, links).await?;
+    let objects = associated_objects(scope, object_links).await?;
     Ok(Loaded {
         parts,
         contacts,
@@ -185,6 +170,50 @@ pub(crate) async fn load<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> A
     })
 }
 
+/// The contacts taking part in `records` or writing their opening messages or parts.
+fn contacts_named(
+    records: &[Record],
+    participants: &HashMap<String, Vec<Link>>,
+    parts: &HashMap<String, Vec<Part>>,
+) -> Vec<String> {
+    let mut ids: Vec<String> = participants
+        .values()
+        .flatten()
+        .map(|l| l.right_id.clone())
+        .collect();
+    for record in records {
+        if AuthorKind::of(text_of(record, "author_type").unwrap_or_default()) == AuthorKind::Contact
+        {
+            ids.push(text_of(record, "author_id").unwrap_or_default().to_owned());
+        }
+    }
+    for part in parts.values().flatten() {
+        if AuthorKind::of(part.author_type()) == AuthorKind::Contact {
+            ids.push(part.author_id().to_owned());
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The admins who wrote the opening messages or parts of `records`.
+fn admins_named(records: &[Record], parts: &HashMap<String, Vec<Part>>) -> Vec<i64> {
+    let mut ids: Vec<i64> = records
+        .iter()
+        .filter_map(|r| admin_author_id(text_of(r, "author_type"), text_of(r, "author_id")))
+        .chain(
+            parts
+                .values()
+                .flatten()
+                .filter_map(|p| admin_author_id(p.author_type.as_deref(), p.author_id.as_deref())),
+        )
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// The admin who wrote a part or an opening message, if an admin did.
 fn admin_author_id(author_type: Option<&str>, author_id: Option<&str>) -> Option<i64> {
     (AuthorKind::of(author_type.unwrap_or_default()) == AuthorKind::Admin)
@@ -192,14 +221,12 @@ fn admin_author_id(author_type: Option<&str>, author_id: Option<&str>) -> Option
         .flatten()
 }
 
-/// The custom object instances associated with these conversations, by conversation.
+/// The custom object instances these links (of conversations to instances) name, by
+/// conversation.
 async fn associated_objects<C: Conn>(
     scope: &mut Scope<C>,
-    ids: &[String],
+    links: HashMap<String, Vec<Link>>,
 ) -> ApiResult<HashMap<String, Vec<Record>>> {
-    let links = scope
-        .links_of(CONVERSATION_CUSTOM_OBJECT, Side::Left, ids)
-        .await?;
     if links.is_empty() {
         return Ok(HashMap::new());
     }
