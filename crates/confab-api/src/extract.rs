@@ -1,5 +1,8 @@
 //! Request extractors whose rejections are Intercom `error.list`s: [`Json`] for bodies,
 //! [`Query`] for query strings, [`Path`] for path parameters.
+//!
+//! Each also refuses the NUL character, which PostgreSQL cannot store or compare in text, so
+//! that no value carrying one reaches either store (decision 0039).
 
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -58,8 +61,33 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
+/// Whether JSON text holds the escape `\u0000` (a raw NUL byte is already a syntax error):
+/// a `\u0000` preceded by an even run of backslashes, so `"\\u0000"` (a backslash, then the
+/// text `u0000`) is not one.
+fn escapes_nul(json: &[u8]) -> bool {
+    json.windows(6).enumerate().any(|(at, window)| {
+        window == b"\\u0000"
+            && json[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0
+    })
+}
+
+/// Whether a raw path or query string decodes to a NUL character somewhere.
+fn encodes_nul(raw: &str) -> bool {
+    raw.contains("%00")
+}
+
+fn nul_refused() -> ApiError {
+    ApiError::with_message(
+        ErrorCode::ParameterInvalid,
+        "Values cannot contain the NUL character (\\u0000)",
+    )
+}
+
 /// Parses `bytes` as a `T`, naming the field at fault in any error.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if escapes_nul(bytes) {
+        return Err(nul_refused());
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
     if value.is_ok() && deserializer.end().is_err() {
@@ -123,6 +151,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.uri.query().is_some_and(encodes_nul) {
+            return Err(nul_refused());
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(v)| Query(v))
@@ -140,6 +171,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // No stored id or name holds a NUL, so such a path names nothing.
+        if encodes_nul(parts.uri.path()) {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(v)| Path(v))
@@ -195,5 +230,18 @@ mod tests {
             ErrorCode::BadRequest
         );
         assert_eq!(code_and_field(b"[1]").0, ErrorCode::ParameterInvalid);
+    }
+
+    #[test]
+    fn only_a_real_nul_escape_is_refused() {
+        assert!(escapes_nul(br#"{"a": "x\u0000"}"#));
+        assert!(escapes_nul(br#"{"a\u0000": 1}"#));
+        assert!(escapes_nul(br#"{"a": "\\\u0000"}"#));
+        assert!(!escapes_nul(br#"{"a": "\\u0000"}"#));
+        assert!(!escapes_nul(br#"{"a": "u0000 \u0001"}"#));
+        assert_eq!(
+            code_and_field(br#"{"away_mode_enabled": true, "x": "\u0000"}"#).0,
+            ErrorCode::ParameterInvalid
+        );
     }
 }

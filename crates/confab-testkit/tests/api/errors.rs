@@ -104,7 +104,16 @@ async fn an_oversized_body_is_a_413() {
 #[tokio::test]
 async fn ids_that_cannot_exist_are_not_found_not_server_errors() {
     let app = TestApp::new().await;
-    for id in ["abc", "-1", "99999999999999999999", "1.5", "%00"] {
+    // A NUL character names nothing anywhere: decision 0039.
+    for id in ["%00", "a%00b"] {
+        for resource in ["admins", "teams", "contacts", "conversations", "tickets"] {
+            app.get(&format!("/{resource}/{id}"))
+                .send()
+                .await
+                .assert_error(404, "not_found");
+        }
+    }
+    for id in ["abc", "-1", "99999999999999999999", "1.5"] {
         app.get(&format!("/admins/{id}"))
             .send()
             .await
@@ -160,4 +169,37 @@ async fn past_the_rate_limit_requests_get_429() {
     res.assert_error(429, "rate_limit_exceeded");
     assert_eq!(res.header("x-ratelimit-remaining"), Some("0"));
     assert_eq!(res.header("x-ratelimit-limit"), Some("1"));
+}
+
+#[tokio::test]
+async fn a_nul_character_anywhere_is_refused_on_every_backend() {
+    let app = TestApp::new().await;
+    app.post("/contacts")
+        .json(&json!({"role": "user", "email": "a\u{0}b@example.com"}))
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
+    let listed = app.get("/contacts").send().await;
+    assert_eq!(listed.body["total_count"], 0, "nothing was written");
+    app.post("/contacts/search")
+        .json(&json!({"query": {"field": "email", "operator": "=", "value": "\u{0}"}}))
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
+    app.get("/contacts/a%00b")
+        .send()
+        .await
+        .assert_error(404, "not_found");
+    app.get("/companies?name=a%00b")
+        .send()
+        .await
+        .assert_error(400, "parameter_invalid");
+    // A backslash followed by the text `u0000` is an ordinary string.
+    let created = app
+        .post("/contacts")
+        .json(&json!({"role": "user", "email": "x@example.com", "name": "\\u0000"}))
+        .send()
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(created.body["name"], "\\u0000");
 }
