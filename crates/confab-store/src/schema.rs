@@ -1,6 +1,7 @@
 //! What the database says its schema is, normalised so SQLite and PostgreSQL can be compared.
 //! Text-search indexes exist on PostgreSQL only (trigram indexes, decision 0029); they are
-//! named `*_fulltext*` and left out.
+//! named `*_fulltext*` and left out. So do the generated jsonb copies of JSON columns that
+//! attribute searches read (`*_jsonb`, decision 0040).
 
 use std::collections::BTreeMap;
 
@@ -41,7 +42,8 @@ pub(crate) async fn summary(db: &mut crate::Db) -> Result<SchemaSummary, StoreEr
             "SELECT table_name::text, column_name::text, data_type::text, \
                     CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END \
              FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+             WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' \
+             AND column_name NOT LIKE '%\\_jsonb'",
             "SELECT tablename::text, indexname::text FROM pg_indexes \
              WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' \
              AND tablename NOT LIKE '_sqlx%' AND indexname NOT LIKE '%fulltext%'",

@@ -70,11 +70,11 @@ impl Compiler<'_> {
                     SearchTarget::Custom(name) => name.as_str(),
                     SearchTarget::Field(name) => name,
                 };
-                let value = self.attribute(json, name, p.ty);
+                let value = self.attribute(attribute_column(self.backend, json), name, p.ty);
                 test(self.backend, value, &p.test, folded)
             }
             Target::JsonKey { column, key } => {
-                let value = self.attribute(column, key, p.ty);
+                let value = self.attribute(attribute_column(self.backend, column), key, p.ty);
                 test(self.backend, value, &p.test, folded)
             }
             Target::Computed(sql) => test(
@@ -217,6 +217,17 @@ fn positive_form(t: &Test) -> (Option<Test>, bool) {
         Test::Nin(vs) => (Some(Test::In(vs.clone())), true),
         Test::NotContains(s) => (Some(Test::Contains(s.clone())), true),
         other => (Some(other.clone()), false),
+    }
+}
+
+/// The column a custom (or ticket) attribute search reads: on PostgreSQL the generated jsonb
+/// copy of the JSON text (migration 0016, decision 0040), so no row is parsed again; on
+/// SQLite the text itself, which its JSON functions read in place.
+pub(super) fn attribute_column(backend: Backend, json: &'static str) -> &'static str {
+    match (backend, json) {
+        (Backend::Postgres, "custom_attributes") => "custom_attributes_jsonb",
+        (Backend::Postgres, "ticket_attributes") => "ticket_attributes_jsonb",
+        _ => json,
     }
 }
 

@@ -42,15 +42,28 @@ fn page_statement(
     select.from(table.clone()).cond_where(matches);
     if let Some(cursor) = &page.after {
         let [k, s] = cursor.int_key::<2>()?;
-        let (past_key, past_seq) = if order.descending {
-            (Expr::expr(key.clone()).lt(k), Expr::expr(seq.clone()).lt(s))
+        let (from_key, past_key, past_seq) = if order.descending {
+            (
+                Expr::expr(key.clone()).lte(k),
+                Expr::expr(key.clone()).lt(k),
+                Expr::expr(seq.clone()).lt(s),
+            )
         } else {
-            (Expr::expr(key.clone()).gt(k), Expr::expr(seq.clone()).gt(s))
+            (
+                Expr::expr(key.clone()).gte(k),
+                Expr::expr(key.clone()).gt(k),
+                Expr::expr(seq.clone()).gt(s),
+            )
         };
+        // `from_key` is implied by the `OR` after it; stated alone, it is a range the
+        // planner can start an index scan at, where the `OR` left PostgreSQL to scan from
+        // the first match and filter out every row before the cursor.
         select.cond_where(
-            Cond::any()
-                .add(past_key)
-                .add(Cond::all().add(Expr::expr(key.clone()).eq(k)).add(past_seq)),
+            Cond::all().add(from_key).add(
+                Cond::any()
+                    .add(past_key)
+                    .add(Cond::all().add(Expr::expr(key.clone()).eq(k)).add(past_seq)),
+            ),
         );
     }
     let direction = if order.descending {
@@ -309,7 +322,7 @@ impl crate::Store {
         }) else {
             return Ok(());
         };
-        let column = format!("\"{column}\"");
+        let column = format!("\"{}\"", compile::attribute_column(self.backend(), column));
         let Some(value) = compile::attribute_sql(self.backend(), &column, name, ty) else {
             return Ok(());
         };

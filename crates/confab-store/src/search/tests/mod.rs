@@ -94,15 +94,19 @@ async fn fixture() -> Fixture {
         }
     };
     let store = Store::connect(&url).await.expect("connect");
-    let seq = match store.backend() {
-        Backend::Sqlite => "seq INTEGER PRIMARY KEY AUTOINCREMENT",
-        Backend::Postgres => "seq BIGSERIAL PRIMARY KEY",
+    // PostgreSQL searches attributes in a generated jsonb copy (decision 0040).
+    let (seq, copy) = match store.backend() {
+        Backend::Sqlite => ("seq INTEGER PRIMARY KEY AUTOINCREMENT", ""),
+        Backend::Postgres => (
+            "seq BIGSERIAL PRIMARY KEY",
+            ", custom_attributes_jsonb jsonb GENERATED ALWAYS AS (custom_attributes::jsonb) STORED",
+        ),
     };
     let ddl = [
         format!(
             "CREATE TABLE people ({seq}, id TEXT NOT NULL, workspace_id TEXT NOT NULL, \
              name TEXT, email TEXT, owner_id BIGINT, score DOUBLE PRECISION, vip BIGINT, \
-             created_at BIGINT NOT NULL, merged_at BIGINT, custom_attributes TEXT)"
+             created_at BIGINT NOT NULL, merged_at BIGINT, custom_attributes TEXT{copy})"
         ),
         "CREATE TABLE links (workspace_id TEXT NOT NULL, relation TEXT NOT NULL, \
          left_id TEXT NOT NULL, right_id TEXT NOT NULL, created_at BIGINT, meta TEXT)"
