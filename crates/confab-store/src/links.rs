@@ -108,23 +108,36 @@ impl<C: Conn> Scope<C> {
         Ok(grouped)
     }
 
-    /// The ids each of `left_ids` holds in `relation`, oldest link first: [`Self::links_of`]
-    /// without dates or meta, answered from an index alone (`links_left_ordered`).
+    /// The ids each of `left_ids` holds in each of `relations`, oldest link first, by
+    /// relation: [`Self::links_of_each`] without dates or meta, answered from an index alone
+    /// (`links_left_ordered`).
     pub async fn held_ids(
         &mut self,
-        relation: &str,
+        relations: &[&str],
         left_ids: &[String],
-    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
-        let mut grouped: HashMap<String, Vec<String>> = HashMap::new();
-        if left_ids.is_empty() {
+    ) -> Result<HashMap<String, HashMap<String, Vec<String>>>, StoreError> {
+        let mut grouped: HashMap<String, HashMap<String, Vec<String>>> = HashMap::new();
+        if left_ids.is_empty() || relations.is_empty() {
             return Ok(grouped);
         }
         let (ws, conn) = self.parts();
-        let sql = links_among("left_id, right_id", ws, &[relation], Side::Left, left_ids);
+        let sql = links_among(
+            "relation, left_id, right_id",
+            ws,
+            relations,
+            Side::Left,
+            left_ids,
+        );
         for mut row in sql.query().fetch_all(&mut *conn).await? {
-            let left = row.take_text(0)?.unwrap_or_default();
-            let right = row.take_text(1)?.unwrap_or_default();
-            grouped.entry(left).or_default().push(right);
+            let relation = row.take_text(0)?.unwrap_or_default();
+            let left = row.take_text(1)?.unwrap_or_default();
+            let right = row.take_text(2)?.unwrap_or_default();
+            grouped
+                .entry(relation)
+                .or_default()
+                .entry(left)
+                .or_default()
+                .push(right);
         }
         Ok(grouped)
     }

@@ -72,8 +72,11 @@ struct Related {
 
 async fn related<C: Conn>(scope: &mut Scope<C>, records: &[Record]) -> ApiResult<Related> {
     let ids: Vec<String> = records.iter().map(|r| id_of(r).to_owned()).collect();
-    let tags = scope.held_ids(CONTACT_TAG, &ids).await?;
-    let companies = scope.held_ids(CONTACT_COMPANY, &ids).await?;
+    let mut held = scope
+        .held_ids(&[CONTACT_TAG, CONTACT_COMPANY], &ids)
+        .await?;
+    let tags = held.remove(CONTACT_TAG).unwrap_or_default();
+    let companies = held.remove(CONTACT_COMPANY).unwrap_or_default();
     let note_records = scope
         .records(
             &NOTES,
