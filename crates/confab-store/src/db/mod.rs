@@ -210,6 +210,8 @@ tuple_from_row!(A 0, B 1, C 2, D 3);
 pub(crate) struct Query<'q> {
     sql: &'q str,
     args: Vec<Arg>,
+    /// PostgreSQL plans the statement for each call's values instead of caching a plan.
+    planned_per_call: bool,
 }
 
 /// A statement without rows to return: what it changed.
@@ -228,6 +230,7 @@ pub(crate) fn query(sql: &str) -> Query<'_> {
     Query {
         sql,
         args: Vec::new(),
+        planned_per_call: false,
     }
 }
 
@@ -249,7 +252,19 @@ pub(crate) fn query_as<T: FromRow>(sql: &str) -> Typed<'_, T> {
 
 impl<'q> Query<'q> {
     pub(crate) fn with_args(sql: &'q str, args: Vec<Arg>) -> Self {
-        Self { sql, args }
+        Self {
+            sql,
+            args,
+            planned_per_call: false,
+        }
+    }
+
+    /// Whether PostgreSQL plans this statement for each call's values. A prepared statement
+    /// gets a generic plan after its fifth run, chosen without the values; for some searches
+    /// that plan is several times slower than the one their values call for (decision 0040).
+    pub(crate) fn planned_per_call(mut self, per_call: bool) -> Self {
+        self.planned_per_call = per_call;
+        self
     }
 
     pub(crate) fn bind(mut self, value: impl Into<Arg>) -> Self {
@@ -258,7 +273,8 @@ impl<'q> Query<'q> {
     }
 
     fn pg(&self) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
-        let mut query = sqlx::query(self.sql);
+        // An unnamed statement is planned at each bind, with its values.
+        let mut query = sqlx::query(self.sql).persistent(!self.planned_per_call);
         for arg in &self.args {
             query = match arg {
                 Arg::Text(v) => query.bind(v.clone()),

@@ -430,6 +430,7 @@ impl<C: Conn> Scope<C> {
             workspace: ws,
         };
         let table = Alias::new(schema.table);
+        let per_call = compiler.values_decide_plan(query);
         let matches = Cond::all()
             .add(Expr::expr(compiler.column("workspace_id")).eq(ws))
             .add(base.condition(&compiler))
@@ -453,7 +454,10 @@ impl<C: Conn> Scope<C> {
         let select = page_statement(&compiler, matches, page, order, shown)?;
         let (sql, values) = build(&select, compiler.backend);
         tracing::trace!(sql = %sql, values = ?values, "search page");
-        let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
+        let rows = bind::query(&sql, values)?
+            .planned_per_call(per_call)
+            .fetch_all(&mut *conn)
+            .await?;
         let rows = rows
             .into_iter()
             .map(|row| {
@@ -469,6 +473,7 @@ impl<C: Conn> Scope<C> {
             Some(count) => count,
             None => {
                 let total: i64 = bind::query(&count_sql, count_values)?
+                    .planned_per_call(per_call)
                     .fetch_one(&mut *conn)
                     .await?
                     .try_get(0)?;

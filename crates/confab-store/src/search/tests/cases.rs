@@ -382,3 +382,35 @@ async fn matching(store: &Store, query: Lowered) -> Vec<String> {
         .expect("the search runs")
         .items
 }
+
+#[test]
+fn only_queries_whose_values_decide_the_plan_are_planned_per_call() {
+    let compiler = compile::Compiler {
+        backend: Backend::Postgres,
+        schema: &SCHEMA,
+        workspace: "ws",
+    };
+    let decides = |query: Value| compiler.values_decide_plan(&lowered(&query));
+    assert!(!decides(
+        json!({"field": "email", "operator": "=", "value": "a@b.c"})
+    ));
+    assert!(!decides(
+        json!({"field": "owner_id", "operator": "IN", "value": [1, 2, 3]})
+    ));
+    assert!(!decides(
+        json!({"field": "custom_attributes.plan", "operator": "=", "value": "pro"})
+    ));
+    assert!(decides(
+        json!({"field": "name", "operator": "~", "value": "smi"})
+    ));
+    assert!(decides(
+        json!({"field": "email", "operator": "$", "value": "@b.c"})
+    ));
+    assert!(decides(
+        json!({"field": "tag_id", "operator": "=", "value": "7"})
+    ));
+    assert!(decides(json!({"operator": "AND", "value": [
+        {"field": "owner_id", "operator": "=", "value": 1},
+        {"field": "name", "operator": "^", "value": "Jo"},
+    ]})));
+}
