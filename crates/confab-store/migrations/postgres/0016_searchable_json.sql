@@ -4,18 +4,24 @@
 -- The copy is generated, so no write path changes. A text holding the escape \u0000, which
 -- jsonb cannot store (API input refuses it since decision 0039), gets no copy rather than
 -- failing the migration; its attributes then match no search.
-ALTER TABLE contacts ADD COLUMN custom_attributes_jsonb jsonb GENERATED ALWAYS AS (
-    CASE WHEN strpos(custom_attributes, '\u0000') = 0 THEN custom_attributes::jsonb END
-) STORED;
-ALTER TABLE companies ADD COLUMN custom_attributes_jsonb jsonb GENERATED ALWAYS AS (
-    CASE WHEN strpos(custom_attributes, '\u0000') = 0 THEN custom_attributes::jsonb END
-) STORED;
-ALTER TABLE conversations ADD COLUMN custom_attributes_jsonb jsonb GENERATED ALWAYS AS (
-    CASE WHEN strpos(custom_attributes, '\u0000') = 0 THEN custom_attributes::jsonb END
-) STORED;
-ALTER TABLE conversations ADD COLUMN ticket_attributes_jsonb jsonb GENERATED ALWAYS AS (
-    CASE WHEN strpos(ticket_attributes, '\u0000') = 0 THEN ticket_attributes::jsonb END
-) STORED;
+DO $$
+DECLARE
+    target text[];
+BEGIN
+    FOREACH target SLICE 1 IN ARRAY ARRAY[
+        ['contacts', 'custom_attributes'],
+        ['companies', 'custom_attributes'],
+        ['conversations', 'custom_attributes'],
+        ['conversations', 'ticket_attributes']
+    ] LOOP
+        EXECUTE format(
+            'ALTER TABLE %I ADD COLUMN %I jsonb GENERATED ALWAYS AS '
+            '(CASE WHEN strpos(%I, %L) = 0 THEN %I::jsonb END) STORED',
+            target[1], target[2] || '_jsonb', target[2], '\u0000', target[2]
+        );
+    END LOOP;
+END
+$$;
 
 -- The attribute indexes were built over the TEXT columns and no search uses them any more.
 -- `confab serve` builds each declared attribute's index over the copy at start, in the
