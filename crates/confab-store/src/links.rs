@@ -44,13 +44,12 @@ fn side_column(side: Side) -> &'static str {
 /// `columns` of the links of `relations` whose `side` is one of `ids`, oldest first.
 fn links_among(columns: &str, ws: &str, relations: &[&str], side: Side, ids: &[String]) -> Sql {
     let mut sql = Sql::new(format!("SELECT {columns} FROM links WHERE workspace_id = "));
-    sql.text_arg(ws).push(" AND relation ");
-    if let [relation] = relations {
-        sql.push("= ").text_arg(relation);
-    } else {
-        sql.in_list(relations.iter().map(|r| Arg::from(*r)));
-    }
-    sql.push(" AND ").push(side_column(side)).push(" ");
+    sql.text_arg(ws)
+        .push(" AND relation ")
+        .in_list(relations.iter().map(|r| Arg::from(*r)))
+        .push(" AND ")
+        .push(side_column(side))
+        .push(" ");
     sql.in_list(ids.iter().map(Arg::from))
         .push(" ORDER BY created_at, left_id, right_id");
     sql

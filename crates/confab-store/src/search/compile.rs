@@ -96,11 +96,11 @@ impl Compiler<'_> {
                     SearchTarget::Custom(name) => name.as_str(),
                     SearchTarget::Field(name) => name,
                 };
-                let value = self.attribute(attribute_column(self.backend, json), name, p.ty);
+                let value = self.attribute(json, name, p.ty);
                 test(self.backend, value, &p.test, folded)
             }
             Target::JsonKey { column, key } => {
-                let value = self.attribute(attribute_column(self.backend, column), key, p.ty);
+                let value = self.attribute(column, key, p.ty);
                 test(self.backend, value, &p.test, folded)
             }
             Target::Computed(sql) => test(
@@ -154,8 +154,10 @@ impl Compiler<'_> {
     /// The typed value of a custom attribute, or NULL when it is missing or of another JSON
     /// type (so a stored `"abc"` never meets a numeric comparison). The key is written into
     /// the SQL as a quoted literal, so an expression index on the same text serves it
-    /// ([`attribute_sql`]); a name that cannot be a literal is bound instead.
+    /// ([`attribute_sql`]); a name that cannot be a literal is bound instead. On PostgreSQL it
+    /// is read from the jsonb copy ([`attribute_column`]).
     fn attribute(&self, json: &'static str, name: &str, ty: FieldType) -> SimpleExpr {
+        let json = attribute_column(self.backend, json);
         let column = self.column(json);
         let qualified = format!("\"{}\".\"{json}\"", self.schema.table);
         if let Some(sql) = attribute_sql(self.backend, &qualified, name, ty) {
