@@ -1,7 +1,7 @@
 //! The only crate that speaks SQL.
 //!
-//! One query layer (sqlx's `Any` driver, with `$n` placeholders, which SQLite and PostgreSQL
-//! both accept) over two backends picked at run time from the URL. Every query about a
+//! One query layer (`db`: rusqlite for SQLite, sqlx's PostgreSQL driver, with `$n`
+//! placeholders, which both accept) over two backends picked at run time from the URL. Every query about a
 //! workspace's data goes through a [`Scope`], which carries the workspace id, so a query that
 //! forgets the workspace cannot be written by accident. The few unscoped operations (finding
 //! the workspace a token belongs to, creating workspaces) live in [`tenancy`].
@@ -40,8 +40,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use confab_domain::models::WorkspaceId;
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Connection};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Connection;
 
 use db::lite::LitePool;
 
@@ -76,19 +76,18 @@ pub struct Store {
 #[derive(Clone, Debug)]
 enum Pools {
     Sqlite(Arc<LitePool>),
-    Postgres(AnyPool),
+    Postgres(PgPool),
 }
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created if missing
     /// (with `?mode=rwc`) and put in WAL mode.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        sqlx::any::install_default_drivers();
         let pools = match Backend::of_url(url)? {
             Backend::Sqlite => Pools::Sqlite(Arc::new(LitePool::open(url)?)),
             Backend::Postgres => {
-                let options = AnyConnectOptions::from_str(url).map_err(StoreError::Database)?;
-                let pool = AnyPoolOptions::new()
+                let options = PgConnectOptions::from_str(url).map_err(StoreError::Database)?;
+                let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
@@ -116,7 +115,7 @@ impl Store {
                 // Migrations keep sqlx's bookkeeping (`_sqlx_migrations`), on a connection of
                 // their own, while this process's writer waits.
                 let _writer = pool.exclusive().await;
-                let mut conn = sqlx::AnyConnection::connect(&self.url).await?;
+                let mut conn = sqlx::SqliteConnection::connect(&self.url).await?;
                 sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
                 conn.close().await?;
             }
@@ -232,8 +231,8 @@ impl Store {
     }
 }
 
-/// Reads a 0/1 flag column. Booleans are stored as integers in both dialects because the
-/// `Any` driver cannot decode SQLite's BOOLEAN.
+/// Reads a 0/1 flag column. Booleans are stored as integers in both dialects (decision 0002),
+/// so one decoding serves both.
 pub(crate) fn flag<I: db::RowIndex>(row: &db::Row, column: I) -> Result<bool, StoreError> {
     Ok(row.try_get::<i64, _>(column)? != 0)
 }

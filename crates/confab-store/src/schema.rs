@@ -49,8 +49,8 @@ pub(crate) async fn summary(db: &mut crate::Db) -> Result<SchemaSummary, StoreEr
              AND tablename NOT LIKE '_sqlx%' AND indexname NOT LIKE '%fulltext%'",
         ),
     };
-    let rows: Vec<(String, String, String, i32)> =
-        crate::db::query_as::<(String, String, String, i32)>(columns_sql)
+    let rows: Vec<(String, String, String, i64)> =
+        crate::db::query_as::<(String, String, String, i64)>(columns_sql)
             .fetch_all(db)
             .await?;
     for (table, column, declared, nullable) in rows {

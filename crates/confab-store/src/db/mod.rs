@@ -1,6 +1,6 @@
 //! The one way the store runs a statement, on either backend.
 //!
-//! PostgreSQL statements go through sqlx's `Any` driver. SQLite statements run on rusqlite
+//! PostgreSQL statements go through sqlx's PostgreSQL driver. SQLite statements run on rusqlite
 //! connections in the calling task: an indexed statement takes microseconds, far less than
 //! handing it to another thread and waking the task for the answer, which is what sqlx's
 //! SQLite driver does for every statement (decision 0020).
@@ -12,9 +12,9 @@ pub(crate) mod lite;
 
 use std::marker::PhantomData;
 
-use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::postgres::{PgArguments, PgRow, PgValueRef};
+use sqlx::{PgConnection, Postgres, Transaction, TypeInfo, ValueRef};
 
 use crate::sql::Arg;
 use crate::StoreError;
@@ -25,9 +25,9 @@ pub struct Db(Inner);
 enum Inner {
     Lite(lite::Lease),
     LiteTx(lite::Writer),
-    Pg(PoolConnection<Any>),
+    Pg(PoolConnection<Postgres>),
     /// `None` once committed or rolled back; the owning scope is consumed by then.
-    PgTx(Option<Transaction<'static, Any>>),
+    PgTx(Option<Transaction<'static, Postgres>>),
 }
 
 /// Where a statement goes.
@@ -35,7 +35,7 @@ enum Target<'a> {
     /// `&mut` although SQLite needs only `&`: a shared reference to a connection is not
     /// `Send`, and the futures that hold this must be.
     Lite(&'a mut rusqlite::Connection),
-    Pg(&'a mut AnyConnection),
+    Pg(&'a mut PgConnection),
 }
 
 impl Db {
@@ -47,11 +47,11 @@ impl Db {
         Self(Inner::LiteTx(writer))
     }
 
-    pub(crate) fn pg(conn: PoolConnection<Any>) -> Self {
+    pub(crate) fn pg(conn: PoolConnection<Postgres>) -> Self {
         Self(Inner::Pg(conn))
     }
 
-    pub(crate) fn pg_tx(tx: Transaction<'static, Any>) -> Self {
+    pub(crate) fn pg_tx(tx: Transaction<'static, Postgres>) -> Self {
         Self(Inner::PgTx(Some(tx)))
     }
 
@@ -124,11 +124,11 @@ impl Drop for Db {
 /// One result row.
 pub(crate) enum Row {
     Lite(lite::LiteRow),
-    Pg(AnyRow),
+    Pg(PgRow),
 }
 
 /// A column, by position or by name.
-pub(crate) trait RowIndex: Copy + std::fmt::Display + sqlx::ColumnIndex<AnyRow> {
+pub(crate) trait RowIndex: Copy + std::fmt::Display + sqlx::ColumnIndex<PgRow> {
     fn position(self, row: &lite::LiteRow) -> Option<usize>;
 }
 
@@ -145,21 +145,85 @@ impl RowIndex for &str {
 }
 
 /// A Rust type a column decodes to on both backends.
-pub(crate) trait Decode:
-    Sized + for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> + rusqlite::types::FromSql
-{
+///
+/// On PostgreSQL an integer of any width reads as `i64` and a float of any width as `f64`:
+/// SQLite has one integer and one float type, and expressions such as `CASE … THEN 1` are
+/// `integer` (32 bits) on PostgreSQL, so the strict width check of sqlx's own decoding would
+/// reject on one backend what the other accepts.
+pub(crate) trait Decode: Sized + rusqlite::types::FromSql {
+    fn from_pg(value: PgValueRef<'_>) -> Result<Self, sqlx::error::BoxDynError>;
 }
 
-impl<T> Decode for T where
-    T: Sized + for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> + rusqlite::types::FromSql
-{
+impl Decode for i64 {
+    fn from_pg(value: PgValueRef<'_>) -> Result<Self, sqlx::error::BoxDynError> {
+        match pg_type(&value) {
+            PgNumber::Int2 => <i16 as sqlx::Decode<Postgres>>::decode(value).map(i64::from),
+            PgNumber::Int4 => <i32 as sqlx::Decode<Postgres>>::decode(value).map(i64::from),
+            PgNumber::Int8 => <i64 as sqlx::Decode<Postgres>>::decode(value),
+            _ => Err(format!("a {} column is not an integer", value.type_info()).into()),
+        }
+    }
+}
+
+impl Decode for f64 {
+    fn from_pg(value: PgValueRef<'_>) -> Result<Self, sqlx::error::BoxDynError> {
+        match pg_type(&value) {
+            PgNumber::Float4 => <f32 as sqlx::Decode<Postgres>>::decode(value).map(f64::from),
+            PgNumber::Float8 => <f64 as sqlx::Decode<Postgres>>::decode(value),
+            // An integer column read as a float, as SQLite converts it.
+            #[allow(clippy::cast_precision_loss)]
+            _ => i64::from_pg(value).map(|i| i as f64),
+        }
+    }
+}
+
+/// The numeric types [`Decode`] reads on PostgreSQL.
+enum PgNumber {
+    Int2,
+    Int4,
+    Int8,
+    Float4,
+    Float8,
+    Other,
+}
+
+fn pg_type(value: &PgValueRef<'_>) -> PgNumber {
+    match value.type_info().name() {
+        "INT2" => PgNumber::Int2,
+        "INT4" => PgNumber::Int4,
+        "INT8" => PgNumber::Int8,
+        "FLOAT4" => PgNumber::Float4,
+        "FLOAT8" => PgNumber::Float8,
+        _ => PgNumber::Other,
+    }
+}
+
+impl Decode for String {
+    fn from_pg(value: PgValueRef<'_>) -> Result<Self, sqlx::error::BoxDynError> {
+        <String as sqlx::Decode<Postgres>>::decode(value)
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn from_pg(value: PgValueRef<'_>) -> Result<Self, sqlx::error::BoxDynError> {
+        if value.is_null() {
+            Ok(None)
+        } else {
+            T::from_pg(value).map(Some)
+        }
+    }
 }
 
 impl Row {
     /// The value of column `index` as a `T`.
     pub(crate) fn try_get<T: Decode, I: RowIndex>(&self, index: I) -> Result<T, StoreError> {
         match self {
-            Row::Pg(row) => Ok(sqlx::Row::try_get(row, index)?),
+            Row::Pg(row) => {
+                let value = sqlx::Row::try_get_raw(row, index)?;
+                T::from_pg(value).map_err(|e| {
+                    StoreError::Corrupt(format!("column {index} does not decode: {e}"))
+                })
+            }
             Row::Lite(row) => {
                 let position = index.position(row).ok_or_else(|| {
                     StoreError::Corrupt(format!("the result has no column {index}"))
@@ -272,7 +336,7 @@ impl<'q> Query<'q> {
         self
     }
 
-    fn pg(&self) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
+    fn pg(&self) -> sqlx::query::Query<'q, Postgres, PgArguments> {
         // An unnamed statement is planned at each bind, with its values.
         let mut query = sqlx::query(self.sql).persistent(!self.planned_per_call);
         for arg in &self.args {
