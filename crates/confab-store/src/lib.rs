@@ -137,10 +137,17 @@ impl Store {
     }
 
     /// Full planner statistics for `tables` on both backends (`ANALYZE`), after a bulk load.
-    /// Named tables only: a bare `ANALYZE` on PostgreSQL walks every schema of the database.
+    /// On PostgreSQL also `VACUUM`, which marks the loaded pages all-visible: until then an
+    /// index-only scan still reads the table for every row, as it does after any bulk load
+    /// until autovacuum gets there. Named tables only: a bare `ANALYZE` on PostgreSQL walks
+    /// every schema of the database.
     pub async fn analyze(&self, tables: &[&'static str]) -> Result<(), StoreError> {
+        let command = match self.backend() {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM (ANALYZE)",
+        };
         for table in tables {
-            self.execute_ddl(&format!("ANALYZE \"{table}\"")).await?;
+            self.execute_ddl(&format!("{command} \"{table}\"")).await?;
         }
         Ok(())
     }
