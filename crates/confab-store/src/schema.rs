@@ -1,6 +1,7 @@
 //! What the database says its schema is, normalised so SQLite and PostgreSQL can be compared.
-//! Text-search indexes exist on PostgreSQL only (trigram indexes, decision 0029); they are
-//! named `*_fulltext*` and left out. So do the generated jsonb copies of JSON columns that
+//! Text-search indexes differ between the two (trigram indexes on PostgreSQL, decision 0029;
+//! covering indexes of different shapes, decisions 0040 and 0042); they are named
+//! `*_fulltext*` and left out. So do the generated jsonb copies of JSON columns that
 //! attribute searches read (`*_jsonb`, decision 0040).
 
 use std::collections::BTreeMap;
@@ -36,7 +37,8 @@ pub(crate) async fn summary(db: &mut crate::Db) -> Result<SchemaSummary, StoreEr
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
              AND m.name NOT LIKE '%fulltext%'",
             "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' \
-             AND sql IS NOT NULL AND tbl_name NOT LIKE '_sqlx%' AND tbl_name NOT LIKE '%fulltext%'",
+             AND sql IS NOT NULL AND tbl_name NOT LIKE '_sqlx%' AND tbl_name NOT LIKE '%fulltext%' \
+             AND name NOT LIKE '%fulltext%'",
         ),
         Backend::Postgres => (
             "SELECT table_name::text, column_name::text, data_type::text, \

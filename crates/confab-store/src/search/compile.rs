@@ -42,24 +42,18 @@ impl Compiler<'_> {
     /// ranges keep their cached plan, which saves the planning (about 0.5 ms a statement on
     /// `contacts`, with its many indexes).
     pub fn values_decide_plan(&self, query: &Lowered) -> bool {
-        match query {
-            Lowered::And(children) | Lowered::Or(children) => {
-                children.iter().any(|c| self.values_decide_plan(c))
-            }
-            Lowered::Within { .. } => true,
-            Lowered::Pred(p) => {
-                matches!(
-                    p.test,
-                    Test::Contains(_)
-                        | Test::NotContains(_)
-                        | Test::StartsWith(_)
-                        | Test::EndsWith(_)
-                ) || matches!(
+        any_predicate(query, true, &|p| {
+            is_text_pattern(&p.test)
+                || matches!(
                     self.target(&p.target),
                     Ok(Target::Link { .. } | Target::Related { .. })
                 )
-            }
-        }
+        })
+    }
+
+    /// Whether `query` tests a text pattern (`~`, `!~`, `^`, `$`) outside a segment.
+    pub fn has_text_pattern(&self, query: &Lowered) -> bool {
+        any_predicate(query, false, &|p| is_text_pattern(&p.test))
     }
 
     /// `id [NOT] IN (SELECT id FROM table WHERE workspace AND query)`. The subquery names
@@ -235,6 +229,25 @@ impl Compiler<'_> {
     }
 }
 
+/// Whether some predicate of `query` passes `found`; a segment (`Within`) counts as
+/// `within`, without looking inside it.
+fn any_predicate(query: &Lowered, within: bool, found: &impl Fn(&Predicate) -> bool) -> bool {
+    match query {
+        Lowered::And(children) | Lowered::Or(children) => {
+            children.iter().any(|c| any_predicate(c, within, found))
+        }
+        Lowered::Within { .. } => within,
+        Lowered::Pred(p) => found(p),
+    }
+}
+
+fn is_text_pattern(t: &Test) -> bool {
+    matches!(
+        t,
+        Test::Contains(_) | Test::NotContains(_) | Test::StartsWith(_) | Test::EndsWith(_)
+    )
+}
+
 /// A membership test as its positive form (`None`: any member at all) and whether the
 /// result is negated: `!=`, `NIN` and `!~` hold where no member passes `=`, `IN`, `~`.
 fn positive_form(t: &Test) -> (Option<Test>, bool) {
@@ -371,6 +384,13 @@ fn test(
     };
     let bound = |s: &Scalar| -> SimpleExpr { fold(bind(backend, s)).into() };
     let lhs = || fold(value.clone());
+    // SQLite's LIKE already ignores ASCII case, and its LOWER folds only ASCII, so folding
+    // there changes no answer; it only costs a call and a copy per row, and it would keep
+    // the scan off an index that covers the bare column (migration 0018).
+    let pattern_lhs = || match backend {
+        Backend::Sqlite => Expr::expr(value.clone()),
+        Backend::Postgres => lhs(),
+    };
     let missing = || Expr::expr(value.clone()).is_null();
     let or_missing = |c: SimpleExpr| Cond::any().add(missing()).add(c);
     let cond = |c: SimpleExpr| Cond::all().add(c);
@@ -395,18 +415,21 @@ fn test(
             }
             c
         }
-        Test::Contains(s) => cond(like(lhs(), format!("%{}%", escape_like(s)))),
-        Test::NotContains(s) => or_missing(like(lhs(), format!("%{}%", escape_like(s))).not()),
-        Test::StartsWith(s) => cond(like(lhs(), format!("{}%", escape_like(s)))),
-        Test::EndsWith(s) => cond(like(lhs(), format!("%{}", escape_like(s)))),
+        Test::Contains(s) => cond(like(pattern_lhs(), format!("%{}%", escape_like(s)))),
+        Test::NotContains(s) => {
+            or_missing(like(pattern_lhs(), format!("%{}%", escape_like(s))).not())
+        }
+        Test::StartsWith(s) => cond(like(pattern_lhs(), format!("{}%", escape_like(s)))),
+        Test::EndsWith(s) => cond(like(pattern_lhs(), format!("%{}", escape_like(s)))),
     })
 }
 
-/// `lhs LIKE LOWER(pattern) ESCAPE '\'`; the pattern is folded by the database so both sides
-/// fold the same way on each backend.
+/// `lhs LIKE pattern ESCAPE '\'`. On PostgreSQL, whose LIKE minds case, the pattern is
+/// `LOWER`ed by the database, so it folds as the `LOWER`ed column does. SQLite's LIKE ignores
+/// ASCII case, which is all its `LOWER` folds: neither side is folded there.
 fn like(backend: Backend, lhs: Expr, pattern: &str) -> SimpleExpr {
     let template = match backend {
-        Backend::Sqlite => "? LIKE LOWER(?) ESCAPE '\\'",
+        Backend::Sqlite => "? LIKE ? ESCAPE '\\'",
         Backend::Postgres => "$1 LIKE LOWER($2) ESCAPE '\\'",
     };
     Expr::cust_with_exprs(

@@ -23,6 +23,28 @@ use crate::scope::{Conn, Scope};
 use crate::{Backend, StoreError};
 use compile::Compiler;
 
+/// How a search page finds its rows in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PagePlan {
+    /// As the planner likes: for most searches, walking the order index and stopping after
+    /// the page, or reading the filter's own index and sorting.
+    Planner,
+    /// Among these sequences (a JSON array), every match found beforehand: the page sorts
+    /// them (SQLite only; see [`FEW_MATCHES`]).
+    Among(String),
+}
+
+/// A text-pattern search (`~`, `!~`, `^`, `$`) on SQLite first looks for this many matches
+/// per row of the page; when there are no more, the page sorts those. A pattern fits no
+/// index range, so the planner's own choice is to walk the order index testing rows until
+/// the page is full. That reads about `contacts / matches` rows per row of the page, each
+/// from the table (about 0.9 µs a row): for a rare pattern, every contact (0.4–1.5 s at
+/// 1,000,000). Finding every match costs one scan of the covering index
+/// (`contacts_fulltext_*_cover`, 70–85 ms at 1,000,000), and stops early when they are
+/// many. The two cost the same near 11 matches per page row, whatever the size of the
+/// workspace, since both grow with it (decision 0042).
+const FEW_MATCHES: i64 = 12;
+
 /// The statement of one search page: the rows of `matches` after the cursor, in `order`,
 /// showing what `shown` names, then the order key and the sequence.
 fn page_statement(
@@ -31,6 +53,7 @@ fn page_statement(
     page: &CursorRequest,
     order: Order,
     shown: Shown<'_>,
+    plan: PagePlan,
 ) -> Result<SelectStatement, StoreError> {
     let (schema, ws) = (compiler.schema, compiler.workspace);
     let table = Alias::new(schema.table);
@@ -71,9 +94,21 @@ fn page_statement(
     } else {
         SqlOrder::Asc
     };
+    // The matches found beforehand are read by rowid; SQLite uses no index for an
+    // `ORDER BY` term under a unary `+`, so it sorts them rather than walk the order index.
+    let sorted = |column: &SimpleExpr| match &plan {
+        PagePlan::Planner => column.clone(),
+        PagePlan::Among(_) => Expr::cust_with_exprs("+?", [column.clone()]),
+    };
+    if let PagePlan::Among(seqs) = &plan {
+        select.and_where(Expr::cust_with_exprs(
+            "? IN (SELECT value FROM json_each(?))",
+            [seq.clone(), Expr::val(seqs.clone()).into()],
+        ));
+    }
     select
-        .order_by_expr(key.clone(), direction.clone())
-        .order_by_expr(seq.clone(), direction.clone())
+        .order_by_expr(sorted(&key), direction.clone())
+        .order_by_expr(sorted(&seq), direction.clone())
         .limit(u64::try_from(page.fetch_limit()).unwrap_or(1));
     let select = match shown {
         Shown::Id(id) => {
@@ -451,7 +486,32 @@ impl<C: Conn> Scope<C> {
             .filter(|total| total.query == fingerprint)
             .map(|total| total.count);
 
-        let select = page_statement(&compiler, matches, page, order, shown)?;
+        // A text pattern on SQLite first looks for its matches, up to a few per page row:
+        // when that finds them all, the page sorts them and they are the count.
+        let mut found_all = None;
+        let mut plan = PagePlan::Planner;
+        if compiler.backend == Backend::Sqlite && compiler.has_text_pattern(query) {
+            let few = FEW_MATCHES * page.fetch_limit();
+            let mut first = Query::select();
+            first
+                .expr(compiler.column(schema.seq_column))
+                .from(table.clone())
+                .cond_where(matches.clone())
+                .limit(u64::try_from(few + 1).unwrap_or(u64::MAX));
+            let (sql, values) = build(&first, compiler.backend);
+            let seqs: Vec<i64> = bind::query(&sql, values)?
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|row| row.try_get::<i64, _>(0))
+                .collect::<Result<_, _>>()?;
+            if seqs.len() <= usize::try_from(few).unwrap_or(usize::MAX) {
+                found_all = Some(seqs.len() as u64);
+                let listed: Vec<String> = seqs.iter().map(i64::to_string).collect();
+                plan = PagePlan::Among(format!("[{}]", listed.join(",")));
+            }
+        }
+        let select = page_statement(&compiler, matches, page, order, shown, plan)?;
         let (sql, values) = build(&select, compiler.backend);
         tracing::trace!(sql = %sql, values = ?values, "search page");
         let rows = bind::query(&sql, values)?
@@ -469,8 +529,11 @@ impl<C: Conn> Scope<C> {
         // A carried count below the rows returned so far is stale or forged: count again.
         let kept = rows.len().min(page.per_page as usize) as u64;
         let seen = u64::from(page.page().saturating_sub(1)) * u64::from(page.per_page) + kept;
-        let total = match carried.filter(|count| *count >= seen) {
+        // A first page that holds every match is its own count.
+        let whole = page.after.is_none() && rows.len() <= page.per_page as usize;
+        let total = match carried.filter(|count| *count >= seen).or(found_all) {
             Some(count) => count,
+            None if whole => kept,
             None => {
                 let total: i64 = bind::query(&count_sql, count_values)?
                     .planned_per_call(per_call)

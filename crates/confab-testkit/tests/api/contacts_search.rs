@@ -95,6 +95,131 @@ async fn search_pages_visit_every_match_once_and_stop() {
     assert_eq!(seen, created);
 }
 
+/// A first page that holds every match takes its `total_count` from its own rows; one match
+/// more than fits must still be counted.
+#[tokio::test]
+async fn total_count_is_exact_on_both_sides_of_a_full_first_page() {
+    let app = TestApp::new().await;
+    for i in 0..3 {
+        create(&app, json!({"email": format!("f{i}@full.com")})).await;
+    }
+    create(&app, json!({"email": "other@elsewhere.com"})).await;
+    let query = json!({"field": "email_domain", "operator": "=", "value": "full.com"});
+    let total = |body: &Value| (body["total_count"].clone(), ids(body).len());
+    for (per_page, shown) in [(3, 3), (4, 3), (2, 2), (1, 1)] {
+        let body = search(
+            &app,
+            json!({"query": query, "pagination": {"per_page": per_page}}),
+        )
+        .await;
+        assert_eq!(total(&body), (json!(3), shown), "per_page {per_page}");
+        assert_eq!(
+            body["pages"]["next"].is_object(),
+            shown < 3,
+            "per_page {per_page}"
+        );
+    }
+    create(&app, json!({"email": "f3@full.com"})).await;
+    let body = search(&app, json!({"query": query, "pagination": {"per_page": 3}})).await;
+    assert_eq!(total(&body), (json!(4), 3));
+    let none = json!({"field": "email_domain", "operator": "=", "value": "nobody.com"});
+    let body = search(&app, json!({"query": none})).await;
+    assert_eq!(total(&body), (json!(0), 0));
+}
+
+/// Every page of `query` at `per_page`, following the cursor; each page's `total_count`.
+async fn walk(app: &TestApp, query: &Value, per_page: u32) -> (Vec<String>, Vec<Value>) {
+    let (mut seen, mut totals) = (Vec::new(), Vec::new());
+    let mut cursor: Option<String> = None;
+    for _ in 0..100 {
+        let mut pagination = json!({"per_page": per_page});
+        if let Some(c) = &cursor {
+            pagination["starting_after"] = json!(c);
+        }
+        let body = search(app, json!({"query": query, "pagination": pagination})).await;
+        totals.push(body["total_count"].clone());
+        seen.extend(ids(&body));
+        match body["pages"]["next"]["starting_after"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    (seen, totals)
+}
+
+/// A text pattern with few matches is paged from its matches sorted (SQLite finds them
+/// first), one with many by walking the order: both give the order and the totals of any
+/// other search, and ignore ASCII case as before.
+#[tokio::test]
+async fn text_pattern_pages_keep_the_order_with_few_or_many_matches() {
+    let app = TestApp::new().await;
+    for i in 0..30 {
+        let name = if i % 6 == 0 {
+            format!("Rare Quokka {i}")
+        } else {
+            format!("Common {i}")
+        };
+        create(
+            &app,
+            json!({"email": format!("c{i}@pattern.com"), "name": name}),
+        )
+        .await;
+    }
+    create(
+        &app,
+        json!({"email": "other@elsewhere.com", "name": "Common Elsewhere"}),
+    )
+    .await;
+    let (everyone, _) = walk(
+        &app,
+        &json!({"field": "role", "operator": "=", "value": "user"}),
+        50,
+    )
+    .await;
+    assert_eq!(everyone.len(), 31);
+    let in_order = |wanted: &[String]| -> Vec<String> {
+        everyone
+            .iter()
+            .filter(|id| wanted.contains(id))
+            .cloned()
+            .collect()
+    };
+    // per_page 1: the first look stops at 12 × 2 matches, so 5 are few and 31 are many.
+    for (query, expected) in [
+        (
+            json!({"field": "name", "operator": "~", "value": "QUOKKA"}),
+            5,
+        ),
+        (
+            json!({"field": "name", "operator": "^", "value": "rare"}),
+            5,
+        ),
+        (
+            json!({"field": "name", "operator": "~", "value": "mmo"}),
+            26,
+        ),
+        (
+            json!({"field": "name", "operator": "!~", "value": "quokka"}),
+            26,
+        ),
+        (
+            json!({"field": "email", "operator": "$", "value": "@PATTERN.com"}),
+            30,
+        ),
+    ] {
+        for per_page in [1, 2, 50] {
+            let (seen, totals) = walk(&app, &query, per_page).await;
+            let wanted: Vec<String> = seen.clone();
+            assert_eq!(seen.len(), expected, "{query} at {per_page}");
+            assert_eq!(seen, in_order(&wanted), "{query} at {per_page}: order");
+            assert!(
+                totals.iter().all(|t| *t == json!(expected)),
+                "{query} at {per_page}: totals {totals:?}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn archived_and_deleted_contacts_are_not_found() {
     let app = TestApp::new().await;
