@@ -386,7 +386,7 @@ fn test(
     let lhs = || fold(value.clone());
     // SQLite's LIKE already ignores ASCII case, and its LOWER folds only ASCII, so folding
     // there changes no answer; it only costs a call and a copy per row, and it would keep
-    // the scan off an index that covers the bare column (migration 0018).
+    // the scan off an index that covers the bare column (migration 0018, decision 0042).
     let pattern_lhs = || match backend {
         Backend::Sqlite => Expr::expr(value.clone()),
         Backend::Postgres => lhs(),

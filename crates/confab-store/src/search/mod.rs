@@ -39,8 +39,8 @@ enum PagePlan {
 /// index range, so the planner's own choice is to walk the order index testing rows until
 /// the page is full. That reads about `contacts / matches` rows per row of the page, each
 /// from the table (about 0.9 µs a row): for a rare pattern, every contact (0.4–1.5 s at
-/// 1,000,000). Finding every match costs one scan of the covering index
-/// (`contacts_fulltext_*_cover`, 70–85 ms at 1,000,000), and stops early when they are
+/// 1,000,000). Finding every match costs one scan: of `contacts_fulltext_name_cover` for a
+/// name (70–85 ms at 1,000,000), of the table otherwise; and it stops early when they are
 /// many. The two cost the same near 11 matches per page row, whatever the size of the
 /// workspace, since both grow with it (decision 0042).
 const FEW_MATCHES: i64 = 12;
