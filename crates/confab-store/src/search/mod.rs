@@ -45,6 +45,31 @@ enum PagePlan {
 /// workspace, since both grow with it (decision 0042).
 const FEW_MATCHES: i64 = 12;
 
+/// The sequences of every row of `matches`, if there are at most [`FEW_MATCHES`] per row of
+/// `page`; `None` if there are more (the look stops at the first one too many).
+async fn few_matches(
+    conn: &mut crate::Db,
+    compiler: &Compiler<'_>,
+    matches: Condition,
+    page: &CursorRequest,
+) -> Result<Option<Vec<i64>>, StoreError> {
+    let few = FEW_MATCHES * page.fetch_limit();
+    let mut first = Query::select();
+    first
+        .expr(compiler.column(compiler.schema.seq_column))
+        .from(Alias::new(compiler.schema.table))
+        .cond_where(matches)
+        .limit(u64::try_from(few + 1).unwrap_or(u64::MAX));
+    let (sql, values) = build(&first, compiler.backend);
+    let seqs: Vec<i64> = bind::query(&sql, values)?
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?;
+    Ok((seqs.len() <= usize::try_from(few).unwrap_or(usize::MAX)).then_some(seqs))
+}
+
 /// The statement of one search page: the rows of `matches` after the cursor, in `order`,
 /// showing what `shown` names, then the order key and the sequence.
 fn page_statement(
@@ -491,21 +516,7 @@ impl<C: Conn> Scope<C> {
         let mut found_all = None;
         let mut plan = PagePlan::Planner;
         if compiler.backend == Backend::Sqlite && compiler.has_text_pattern(query) {
-            let few = FEW_MATCHES * page.fetch_limit();
-            let mut first = Query::select();
-            first
-                .expr(compiler.column(schema.seq_column))
-                .from(table.clone())
-                .cond_where(matches.clone())
-                .limit(u64::try_from(few + 1).unwrap_or(u64::MAX));
-            let (sql, values) = build(&first, compiler.backend);
-            let seqs: Vec<i64> = bind::query(&sql, values)?
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|row| row.try_get::<i64, _>(0))
-                .collect::<Result<_, _>>()?;
-            if seqs.len() <= usize::try_from(few).unwrap_or(usize::MAX) {
+            if let Some(seqs) = few_matches(conn, &compiler, matches.clone(), page).await? {
                 found_all = Some(seqs.len() as u64);
                 let listed: Vec<String> = seqs.iter().map(i64::to_string).collect();
                 plan = PagePlan::Among(format!("[{}]", listed.join(",")));
