@@ -59,9 +59,8 @@ impl Database {
     }
 
     async fn postgres(base: &str) -> anyhow::Result<Self> {
-        sqlx::any::install_default_drivers();
         let schema = format!("confab_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::AnyConnection::connect(base)
+        let mut conn = sqlx::PgConnection::connect(base)
             .await
             .context("cannot connect to the PostgreSQL database")?;
         conn.execute(format!("CREATE SCHEMA {schema}").as_str())
@@ -80,7 +79,7 @@ impl Database {
     /// Drops the PostgreSQL schema, if one was made; the SQLite directory goes with the value.
     pub async fn cleanup(&self) -> anyhow::Result<()> {
         if let Some((base, schema)) = &self.postgres {
-            let mut conn = sqlx::AnyConnection::connect(base).await?;
+            let mut conn = sqlx::PgConnection::connect(base).await?;
             conn.execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
                 .await
                 .context("cannot drop the benchmark schema")?;

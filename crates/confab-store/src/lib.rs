@@ -1,9 +1,9 @@
 //! The only crate that speaks SQL.
 //!
 //! One query layer (`db`: rusqlite for SQLite, sqlx's PostgreSQL driver, with `$n`
-//! placeholders, which both accept) over two backends picked at run time from the URL. Every query about a
-//! workspace's data goes through a [`Scope`], which carries the workspace id, so a query that
-//! forgets the workspace cannot be written by accident. The few unscoped operations (finding
+//! placeholders, which both accept) over two backends picked at run time from the URL. Every
+//! query about a workspace's data goes through a [`Scope`], which carries the workspace id, so
+//! a query that forgets the workspace cannot be written by accident. The few unscoped operations (finding
 //! the workspace a token belongs to, creating workspaces) live in [`tenancy`].
 
 pub mod activity_logs;

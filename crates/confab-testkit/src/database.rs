@@ -30,9 +30,8 @@ impl TestDatabase {
 
     /// A fresh schema in the PostgreSQL database at `base`.
     pub async fn postgres(base: &str) -> Self {
-        sqlx::any::install_default_drivers();
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(base)
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(base)
             .await
             .expect("connect to CONFAB_TEST_DATABASE_URL");
         conn.execute(format!("CREATE SCHEMA {schema}").as_str())

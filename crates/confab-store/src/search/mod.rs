@@ -29,9 +29,9 @@ enum PagePlan {
     /// As the planner likes: for most searches, walking the order index and stopping after
     /// the page, or reading the filter's own index and sorting.
     Planner,
-    /// Among these sequences (a JSON array), every match found beforehand: the page sorts
-    /// them (SQLite only; see [`FEW_MATCHES`]).
-    Among(String),
+    /// Among these sequences, every match found beforehand: the page sorts them (SQLite
+    /// only; see [`FEW_MATCHES`]).
+    Among(Vec<i64>),
 }
 
 /// A text-pattern search (`~`, `!~`, `^`, `$`) on SQLite first looks for this many matches
@@ -126,9 +126,14 @@ fn page_statement(
         PagePlan::Among(_) => Expr::cust_with_exprs("+?", [column.clone()]),
     };
     if let PagePlan::Among(seqs) = &plan {
+        // One JSON array, so the statement's text is the same for any number of them.
+        let listed: Vec<String> = seqs.iter().map(i64::to_string).collect();
         select.and_where(Expr::cust_with_exprs(
             "? IN (SELECT value FROM json_each(?))",
-            [seq.clone(), Expr::val(seqs.clone()).into()],
+            [
+                seq.clone(),
+                Expr::val(format!("[{}]", listed.join(","))).into(),
+            ],
         ));
     }
     select
@@ -513,15 +518,17 @@ impl<C: Conn> Scope<C> {
 
         // A text pattern on SQLite first looks for its matches, up to a few per page row:
         // when that finds them all, the page sorts them and they are the count.
-        let mut found_all = None;
-        let mut plan = PagePlan::Planner;
-        if compiler.backend == Backend::Sqlite && compiler.has_text_pattern(query) {
-            if let Some(seqs) = few_matches(conn, &compiler, matches.clone(), page).await? {
-                found_all = Some(seqs.len() as u64);
-                let listed: Vec<String> = seqs.iter().map(i64::to_string).collect();
-                plan = PagePlan::Among(format!("[{}]", listed.join(",")));
-            }
-        }
+        let plan = if compiler.backend == Backend::Sqlite && compiler.has_text_pattern(query) {
+            few_matches(conn, &compiler, matches.clone(), page)
+                .await?
+                .map_or(PagePlan::Planner, PagePlan::Among)
+        } else {
+            PagePlan::Planner
+        };
+        let found_all = match &plan {
+            PagePlan::Among(seqs) => Some(seqs.len() as u64),
+            PagePlan::Planner => None,
+        };
         let select = page_statement(&compiler, matches, page, order, shown, plan)?;
         let (sql, values) = build(&select, compiler.backend);
         tracing::trace!(sql = %sql, values = ?values, "search page");

@@ -73,9 +73,8 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let (url, dir) = match std::env::var("CONFAB_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
-            sqlx::any::install_default_drivers();
             let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
                 .await
                 .expect("connect to CONFAB_TEST_DATABASE_URL");
             conn.execute(format!("CREATE SCHEMA {schema}").as_str())
