@@ -1,8 +1,9 @@
 //! What the database says its schema is, normalised so SQLite and PostgreSQL can be compared.
 //! Text-search indexes differ between the two (trigram indexes on PostgreSQL, decision 0029;
 //! covering indexes of different shapes, decisions 0040 and 0042); they are named
-//! `*_fulltext*` and left out. So do the generated jsonb copies of JSON columns that
-//! attribute searches read (`*_jsonb`, decision 0040).
+//! `*_fulltext*` and left out. So are PostgreSQL's generated copies that searches read: jsonb
+//! copies of JSON columns (`*_jsonb`, decision 0040) and folded copies of text
+//! (`*_folded`, decision 0043).
 
 use std::collections::BTreeMap;
 
@@ -45,7 +46,7 @@ pub(crate) async fn summary(db: &mut crate::Db) -> Result<SchemaSummary, StoreEr
                     CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END \
              FROM information_schema.columns \
              WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' \
-             AND column_name NOT LIKE '%\\_jsonb'",
+             AND column_name NOT LIKE '%\\_jsonb' AND column_name NOT LIKE '%\\_folded'",
             "SELECT tablename::text, indexname::text FROM pg_indexes \
              WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' \
              AND tablename NOT LIKE '_sqlx%' AND indexname NOT LIKE '%fulltext%'",

@@ -1,6 +1,6 @@
 //! Contact search answers the same with its speed-ups as without: contains searches through
-//! PostgreSQL's trigram indexes (decision 0029) and `total_count` carried in the cursor
-//! (decision 0030).
+//! PostgreSQL's trigram indexes (decision 0029), tests on PostgreSQL's folded copies of names
+//! and emails (decision 0043), and `total_count` carried in the cursor (decision 0030).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -94,6 +94,24 @@ async fn contains_on_an_indexed_field_matches_the_unindexed_answer() {
                 assert_eq!(indexed, plain, "name {op} {needle:?} in {v:?}");
             }
         }
+        // Equality reads PostgreSQL's folded copy of the name (decision 0043).
+        for name in NAMES {
+            for value in [name.to_owned(), name.to_uppercase(), name.to_lowercase()] {
+                for op in ["=", "!="] {
+                    let indexed = find(&app, v, "name", op, &value).await;
+                    let plain = find(&app, v, "custom_attributes.nick", op, &value).await;
+                    assert_eq!(indexed, plain, "name {op} {value:?} in {v:?}");
+                }
+            }
+        }
+        assert_eq!(
+            find(&app, v, "email", "=", "N3@NAMES.TEST").await,
+            vec![named[3].clone()]
+        );
+        assert_eq!(
+            find(&app, v, "email", "~", "S.TEST").await.len(),
+            NAMES.len() + 1
+        );
     }
 
     let v = ApiVersion::V2_11;
