@@ -21,7 +21,7 @@ if [ -z "$pg_url" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
 fi
 if [ -n "$pg_url" ]; then
   step "tests on PostgreSQL ($pg_url)"
-  CONFAB_TEST_DATABASE_URL="$pg_url" cargo test --locked -p confab-testkit
+  CONFAB_TEST_DATABASE_URL="$pg_url" cargo test --locked -p confab-testkit -p confab-store
 else
   echo "warning: no PostgreSQL (set CONFAB_TEST_DATABASE_URL); PostgreSQL suite skipped" >&2
 fi

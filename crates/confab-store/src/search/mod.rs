@@ -408,16 +408,47 @@ impl crate::Store {
         // the whole order index (decision 0033); it is dropped once this one exists.
         let mut covered = vec![schema.default_order.column, schema.seq_column];
         covered.extend(schema.covered_columns);
+        let ordered = format!("{index}_ordered");
+        // On PostgreSQL the index is built `CONCURRENTLY`: a plain build blocks every write
+        // to the table, of every workspace, for as long as it takes (seconds at a million
+        // contacts). A concurrent build that failed leaves an invalid index behind, which
+        // `IF NOT EXISTS` would keep; it is dropped and built again.
+        let concurrently = match self.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => {
+                if self.index_is_invalid(&ordered).await? {
+                    self.execute_ddl(&format!("DROP INDEX CONCURRENTLY IF EXISTS \"{ordered}\""))
+                        .await?;
+                }
+                "CONCURRENTLY "
+            }
+        };
         let sql = format!(
-            "CREATE INDEX IF NOT EXISTS \"{index}_ordered\" ON \"{}\" \
+            "CREATE INDEX {concurrently}IF NOT EXISTS \"{ordered}\" ON \"{}\" \
              (workspace_id, ({value}), {})",
             schema.table,
             covered.join(", ")
         );
         self.execute_ddl(&sql).await?;
-        self.execute_ddl(&format!("DROP INDEX IF EXISTS \"{index}\""))
+        self.execute_ddl(&format!("DROP INDEX {concurrently}IF EXISTS \"{index}\""))
             .await?;
         Ok(())
+    }
+
+    /// Whether PostgreSQL holds an index of this name in the current schema that a failed
+    /// concurrent build left invalid (never used by the planner, still kept up by writes).
+    async fn index_is_invalid(&self, name: &str) -> Result<bool, StoreError> {
+        let mut db = self.connection().await?;
+        let invalid = crate::db::query_scalar::<i64>(
+            "SELECT CASE WHEN i.indisvalid THEN 0 ELSE 1 END FROM pg_index i \
+             JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relname = $1 AND n.nspname = current_schema()",
+        )
+        .bind(name)
+        .fetch_optional(&mut db)
+        .await?;
+        Ok(invalid == Some(1))
     }
 }
 

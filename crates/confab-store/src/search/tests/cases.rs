@@ -203,6 +203,57 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
     }
 }
 
+/// On PostgreSQL attribute indexes are built `CONCURRENTLY`, and such a build that failed
+/// leaves an invalid index of the same name. Indexing the attribute again must replace it,
+/// where `IF NOT EXISTS` alone would keep the invalid one forever.
+#[tokio::test]
+async fn an_invalid_attribute_index_is_built_again() {
+    let fx = people().await;
+    if fx.store.backend() != Backend::Postgres {
+        return;
+    }
+    fx.store
+        .index_custom_attribute(&SCHEMA, "plan", FieldType::String)
+        .await
+        .expect("index an attribute");
+    let mut db = fx.store.connection().await.expect("a connection");
+    let ordered: String = crate::db::query_scalar::<String>(
+        "SELECT c.relname::text FROM pg_class c \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relname LIKE 'people_attribute_%_ordered' AND n.nspname = current_schema()",
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("the attribute's index");
+    assert!(!fx.store.index_is_invalid(&ordered).await.expect("a check"));
+
+    // What a build that failed half-way leaves behind.
+    crate::db::query(
+        "UPDATE pg_index SET indisvalid = false WHERE indexrelid = \
+         (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+          WHERE c.relname = $1 AND n.nspname = current_schema())",
+    )
+    .bind(ordered.as_str())
+    .execute(&mut db)
+    .await
+    .expect("mark the index invalid");
+    assert!(fx.store.index_is_invalid(&ordered).await.expect("a check"));
+
+    fx.store
+        .index_custom_attribute(&SCHEMA, "plan", FieldType::String)
+        .await
+        .expect("index the attribute again");
+    assert!(!fx.store.index_is_invalid(&ordered).await.expect("a check"));
+    check(
+        &fx.store,
+        vec![(
+            f("custom_attributes.plan", "=", json!("PRO")),
+            &["p3", "p1"],
+        )],
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn nested_groups_combine_and_or() {
     let fx = people().await;
