@@ -59,20 +59,14 @@ impl Database {
     }
 
     async fn postgres(base: &str) -> anyhow::Result<Self> {
-        let schema = format!("confab_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(base)
-            .await
-            .context("cannot connect to the PostgreSQL database")?;
-        conn.execute(format!("CREATE SCHEMA {schema}").as_str())
+        let schema = confab_store::create_scratch_schema(base, "confab_bench_")
             .await
             .context("cannot create the benchmark schema")?;
-        conn.close().await?;
-        let separator = if base.contains('?') { '&' } else { '?' };
         Ok(Self {
-            url: format!("{base}{separator}options=-c%20search_path%3D{schema}"),
-            label: format!("PostgreSQL (fresh schema {schema})"),
+            url: schema.url,
+            label: format!("PostgreSQL (fresh schema {})", schema.name),
             _dir: None,
-            postgres: Some((base.to_owned(), schema)),
+            postgres: Some((base.to_owned(), schema.name)),
         })
     }
 

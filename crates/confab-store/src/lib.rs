@@ -23,6 +23,7 @@ pub mod records;
 mod row_de;
 mod schema;
 mod scope;
+mod scratch;
 pub mod search;
 mod sql;
 pub mod tags;
@@ -34,6 +35,7 @@ pub use db::Db;
 pub use error::StoreError;
 pub use schema::SchemaSummary;
 pub use scope::{Conn, ReadConn, ReadScope, Scope, WriteScope, WriteTx};
+pub use scratch::{create_scratch_schema, ScratchSchema};
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -1,8 +1,6 @@
 //! A fresh database per test: a SQLite file in a temporary directory, or, when
 //! `CONFAB_TEST_DATABASE_URL` names a PostgreSQL database, a fresh schema in it.
 
-use sqlx::Executor;
-
 /// A database that lives as long as the value.
 pub struct TestDatabase {
     url: String,
@@ -30,16 +28,11 @@ impl TestDatabase {
 
     /// A fresh schema in the PostgreSQL database at `base`.
     pub async fn postgres(base: &str) -> Self {
-        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(base)
+        let schema = confab_store::create_scratch_schema(base, "t_")
             .await
-            .expect("connect to CONFAB_TEST_DATABASE_URL");
-        conn.execute(format!("CREATE SCHEMA {schema}").as_str())
-            .await
-            .expect("create a test schema");
-        let separator = if base.contains('?') { '&' } else { '?' };
+            .expect("create a test schema in CONFAB_TEST_DATABASE_URL");
         Self {
-            url: format!("{base}{separator}options=-c%20search_path%3D{schema}"),
+            url: schema.url,
             _dir: None,
         }
     }

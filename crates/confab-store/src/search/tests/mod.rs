@@ -6,7 +6,6 @@ use confab_domain::paging::CursorRequest;
 use confab_domain::search::{self, FieldTable, FieldType, Lowered, SearchField};
 use confab_domain::ApiVersion;
 use serde_json::{json, Value};
-use sqlx::Executor;
 
 use super::*;
 use crate::Store;
@@ -73,18 +72,10 @@ struct Fixture {
 async fn fixture() -> Fixture {
     let (url, dir) = match std::env::var("CONFAB_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
-            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+            let schema = crate::create_scratch_schema(&base, "t_")
                 .await
-                .expect("connect to CONFAB_TEST_DATABASE_URL");
-            conn.execute(format!("CREATE SCHEMA {schema}").as_str())
-                .await
-                .expect("create a schema");
-            let sep = if base.contains('?') { '&' } else { '?' };
-            (
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-                None,
-            )
+                .expect("create a schema in CONFAB_TEST_DATABASE_URL");
+            (schema.url, None)
         }
         _ => {
             let dir = tempfile::tempdir().expect("a temporary directory");
