@@ -153,6 +153,36 @@ fn host_header(addr: SocketAddr) -> anyhow::Result<HeaderValue> {
     Ok(HeaderValue::from_str(&addr.to_string())?)
 }
 
+/// One authorised `POST` of a JSON body on a connection of its own; its JSON answer, which
+/// must have status 200.
+pub async fn post_json(
+    addr: SocketAddr,
+    path: &'static str,
+    payload: Bytes,
+) -> anyhow::Result<serde_json::Value> {
+    let build: Arc<BodyFn> = Arc::new(move |_| payload.clone());
+    let target = Target {
+        addr,
+        method: Method::POST,
+        path: Uri::from_static(path),
+        authorization: crate::authorization(crate::servers::TOKEN)?,
+        body: Body::Varying {
+            counter: Arc::new(AtomicU64::new(0)),
+            build,
+        },
+        expected: Expect::Any,
+    };
+    let answer = fetch(&target).await?;
+    if answer.status != StatusCode::OK {
+        bail!(
+            "POST {path} answered {}: {}",
+            answer.status,
+            String::from_utf8_lossy(&answer.body)
+        );
+    }
+    Ok(serde_json::from_slice(&answer.body)?)
+}
+
 /// One request on a new connection, for reading the bodies the baseline must copy (and for
 /// setting up data through the API).
 pub async fn fetch(target: &Target) -> anyhow::Result<Answer> {

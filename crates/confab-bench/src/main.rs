@@ -13,6 +13,7 @@
 
 mod contacts;
 mod conversations;
+mod declare;
 mod load;
 mod machine;
 mod phases;

@@ -17,7 +17,7 @@ use anyhow::{bail, Context};
 use bytes::Bytes;
 use confab_domain::tables::{CONTACTS, TAGS};
 use confab_store::records::Filter;
-use hyper::{Method, StatusCode, Uri};
+use hyper::{Method, Uri};
 use serde_json::{json, Value};
 use tokio::runtime::Runtime;
 
@@ -46,6 +46,10 @@ pub struct SearchArgs {
     /// How many times the cursor walk runs; the report gives the median and every run.
     #[arg(long, default_value_t = 5)]
     pub walks: usize,
+    /// Also create contacts while a data attribute is declared, and report how long they
+    /// waited (writes the contacts and the attribute to the database).
+    #[arg(long)]
+    pub declare_probe: bool,
 }
 
 fn filter(field: &str, operator: &str, value: Value) -> Value {
@@ -149,28 +153,6 @@ fn queries(v: &Values) -> Vec<(&'static str, Vec<Bytes>)> {
     ]
 }
 
-async fn post(addr: std::net::SocketAddr, payload: Bytes) -> anyhow::Result<Value> {
-    let counter = Arc::new(AtomicU64::new(0));
-    let build: Arc<BodyFn> = Arc::new(move |_| payload.clone());
-    let target = Target {
-        addr,
-        method: Method::POST,
-        path: Uri::from_static("/contacts/search"),
-        authorization: crate::authorization(TOKEN)?,
-        body: Body::Varying { counter, build },
-        expected: Expect::Any,
-    };
-    let answer = load::fetch(&target).await?;
-    if answer.status != StatusCode::OK {
-        bail!(
-            "search answered {}: {}",
-            answer.status,
-            String::from_utf8_lossy(&answer.body)
-        );
-    }
-    Ok(serde_json::from_slice(&answer.body)?)
-}
-
 /// Walks every page of `cohort = 0` at `per_page: 150`; returns (rows, total_count, time).
 async fn walk(addr: std::net::SocketAddr) -> anyhow::Result<(u64, u64, Duration)> {
     let query = filter("custom_attributes.cohort", "=", json!(0));
@@ -183,8 +165,9 @@ async fn walk(addr: std::net::SocketAddr) -> anyhow::Result<(u64, u64, Duration)
         if let (Some(cursor), Some(p)) = (&after, pagination.as_object_mut()) {
             p.insert("starting_after".into(), json!(cursor));
         }
-        let page = post(
+        let page = load::post_json(
             addr,
+            "/contacts/search",
             Bytes::from(json!({"query": query, "pagination": pagination}).to_string()),
         )
         .await?;
@@ -221,7 +204,11 @@ pub fn run(args: &SearchArgs, server_rt: &Runtime, client_rt: &Runtime) -> anyho
     writeln!(out, "| query | total_count | queries/s | p50 | p90 | p99 |")?;
     writeln!(out, "|---|--:|--:|--:|--:|--:|")?;
     for (label, bodies) in queries(&v) {
-        let first = client_rt.block_on(post(confab.addr, bodies[0].clone()))?;
+        let first = client_rt.block_on(load::post_json(
+            confab.addr,
+            "/contacts/search",
+            bodies[0].clone(),
+        ))?;
         let total = first
             .get("total_count")
             .and_then(Value::as_u64)
@@ -285,6 +272,10 @@ pub fn run(args: &SearchArgs, server_rt: &Runtime, client_rt: &Runtime) -> anyho
             rates.len(),
             rates[rates.len() / 2]
         )?;
+    }
+    if args.declare_probe {
+        writeln!(out)?;
+        out.push_str(&client_rt.block_on(crate::declare::probe(confab.addr))?);
     }
     server_rt.block_on(async {
         confab.stop().await?;
