@@ -35,7 +35,7 @@ pub use db::Db;
 pub use error::StoreError;
 pub use schema::SchemaSummary;
 pub use scope::{Conn, ReadConn, ReadScope, Scope, WriteScope, WriteTx};
-pub use scratch::{create_scratch_schema, ScratchSchema};
+pub use scratch::{create_scratch_schema, sweep_scratch_schemas, ScratchSchema};
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -28,6 +28,11 @@ impl TestDatabase {
 
     /// A fresh schema in the PostgreSQL database at `base`.
     pub async fn postgres(base: &str) -> Self {
+        // Those older runs left behind, once per test process (see `confab_store::scratch`).
+        static SWEEP: std::sync::Once = std::sync::Once::new();
+        SWEEP.call_once(|| {
+            confab_store::sweep_scratch_schemas(base, "t_", std::time::Duration::from_secs(600));
+        });
         let schema = confab_store::create_scratch_schema(base, "t_")
             .await
             .expect("create a test schema in CONFAB_TEST_DATABASE_URL");
