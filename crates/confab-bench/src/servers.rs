@@ -13,7 +13,6 @@ use confab_api::{ApiConfig, AppState};
 use confab_domain::clock::system_now;
 use confab_domain::models::Workspace;
 use confab_store::{bootstrap, Store};
-use sqlx::{Connection, Executor};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -73,11 +72,9 @@ impl Database {
     /// Drops the PostgreSQL schema, if one was made; the SQLite directory goes with the value.
     pub async fn cleanup(&self) -> anyhow::Result<()> {
         if let Some((base, schema)) = &self.postgres {
-            let mut conn = sqlx::PgConnection::connect(base).await?;
-            conn.execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
+            confab_store::drop_scratch_schema(base, schema)
                 .await
                 .context("cannot drop the benchmark schema")?;
-            conn.close().await?;
         }
         Ok(())
     }

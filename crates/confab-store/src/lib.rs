@@ -35,7 +35,9 @@ pub use db::Db;
 pub use error::StoreError;
 pub use schema::SchemaSummary;
 pub use scope::{Conn, ReadConn, ReadScope, Scope, WriteScope, WriteTx};
-pub use scratch::{create_scratch_schema, sweep_scratch_schemas, ScratchSchema};
+pub use scratch::{
+    create_scratch_schema, drop_scratch_schema, sweep_scratch_schemas, ScratchSchema,
+};
 
 use std::str::FromStr;
 use std::sync::Arc;

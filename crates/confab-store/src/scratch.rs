@@ -43,6 +43,20 @@ pub async fn create_scratch_schema(base: &str, prefix: &str) -> Result<ScratchSc
     })
 }
 
+/// Drops the schema `name` of the PostgreSQL database at `base`, and everything in it.
+pub async fn drop_scratch_schema(base: &str, name: &str) -> Result<(), StoreError> {
+    let mut conn = sqlx::PgConnection::connect(base).await?;
+    drop_schema(&mut conn, name).await?;
+    conn.close().await?;
+    Ok(())
+}
+
+async fn drop_schema(conn: &mut sqlx::PgConnection, name: &str) -> Result<(), sqlx::Error> {
+    conn.execute(format!("DROP SCHEMA IF EXISTS {name} CASCADE").as_str())
+        .await?;
+    Ok(())
+}
+
 /// When the scratch schema `name` (made with `prefix`) was created, in unix seconds; `None`
 /// for any other name.
 fn created_at(name: &str, prefix: &str) -> Option<u64> {
@@ -76,8 +90,7 @@ pub fn sweep_scratch_schemas(base: &str, prefix: &str, age: Duration) {
             let before = unix_seconds().saturating_sub(age.as_secs());
             for (name,) in names {
                 if created_at(&name, &prefix).is_some_and(|at| at < before) {
-                    conn.execute(format!("DROP SCHEMA IF EXISTS {name} CASCADE").as_str())
-                        .await?;
+                    drop_schema(&mut conn, &name).await?;
                 }
             }
             conn.close().await
