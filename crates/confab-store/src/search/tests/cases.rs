@@ -254,6 +254,28 @@ async fn an_invalid_attribute_index_is_built_again() {
     .await;
 }
 
+/// Searches run without JIT compilation on PostgreSQL (decision 0045), unless the URL's own
+/// `options` ask for it.
+#[tokio::test]
+async fn postgres_connections_run_without_jit_unless_the_url_sets_it() {
+    let fx = people().await;
+    if fx.store.backend() != Backend::Postgres {
+        return;
+    }
+    async fn jit(store: &Store) -> String {
+        let mut db = store.connection().await.expect("a connection");
+        crate::db::query_scalar::<String>("SHOW jit")
+            .fetch_one(&mut db)
+            .await
+            .expect("the jit setting")
+    }
+    assert_eq!(jit(&fx.store).await, "off");
+    let asked = Store::connect(&format!("{}%20-c%20jit%3Don", fx.store.url))
+        .await
+        .expect("connect with jit asked for");
+    assert_eq!(jit(&asked).await, "on");
+}
+
 #[tokio::test]
 async fn nested_groups_combine_and_or() {
     let fx = people().await;
