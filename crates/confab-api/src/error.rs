@@ -62,6 +62,14 @@ impl From<StoreError> for ApiError {
                 tracing::warn!("no database connection was free in time");
                 Self::new(ErrorCode::ServiceUnavailable)
             }
+            // The query asks more of the database than one request may: the client must
+            // narrow it. A 400, not a 5xx, so that the SDKs do not send it again
+            // (decision 0047).
+            StoreError::TimeLimit => Self::with_message(
+                ErrorCode::BadRequest,
+                "The query took longer than this server's time limit for a read and was \
+                 stopped; narrow it (fewer filters, or fields with an exact value) and try again",
+            ),
             other => {
                 tracing::error!(error = %other, "store failure");
                 Self::new(ErrorCode::ServerError)

@@ -85,7 +85,10 @@ fn condition(
 /// The ids `select` finds.
 async fn ids_of(conn: &mut crate::Db, select: &SelectStatement) -> Result<Vec<String>, StoreError> {
     let (sql, values) = search::build(select, search::backend_of(conn));
-    let rows = bind::query(&sql, values)?.fetch_all(&mut *conn).await?;
+    let rows = bind::query(&sql, values)?
+        .reach(crate::db::Reach::MayScan)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter()
         .map(|row| row.try_get::<String, _>(0))
         .collect::<Result<_, _>>()

@@ -18,6 +18,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("no database connection was free in time")]
     Busy,
+    /// A read ran past the store's time limit and the database stopped it (decision 0047).
+    #[error("a read ran past the time limit and was stopped")]
+    TimeLimit,
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }
@@ -45,6 +48,7 @@ impl From<rusqlite::Error> for StoreError {
                     return conflict()
                 }
                 ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return dangling_reference(),
+                ffi::SQLITE_INTERRUPT => return Self::TimeLimit,
                 _ => {}
             }
         }
@@ -60,6 +64,10 @@ impl From<sqlx::Error> for StoreError {
             }
             if db.is_foreign_key_violation() {
                 return dangling_reference();
+            }
+            // `query_canceled`: the statement ran past `statement_timeout`.
+            if db.code().as_deref() == Some("57014") {
+                return Self::TimeLimit;
             }
         }
         Self::Database(err)

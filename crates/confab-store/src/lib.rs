@@ -83,27 +83,62 @@ enum Pools {
     Postgres(PgPool),
 }
 
-/// Turns PostgreSQL's JIT compilation off for Confab's connections, unless the URL's own
-/// `options` set `jit`. Compiling a search costs tens of milliseconds (about 50 ms for the
-/// benchmark's nested query at 1,000,000 contacts), more than it saves on the scans that
-/// cross `jit_above_cost`; every other query stays below it (decision 0045).
-fn without_jit(options: PgConnectOptions) -> PgConnectOptions {
-    if options.get_options().is_some_and(|set| set.contains("jit")) {
+/// How long one read statement may run before the database stops it, unless the store is
+/// connected with another limit ([`Store::connect_with`]); decision 0047.
+pub const DEFAULT_READ_TIME_LIMIT: Duration = Duration::from_secs(5);
+
+/// Confab's settings for each PostgreSQL connection, where the URL's own `options` do not
+/// set them already:
+/// - JIT compilation off. Compiling a search costs tens of milliseconds (about 50 ms for the
+///   benchmark's nested query at 1,000,000 contacts), more than it saves on the scans that
+///   cross `jit_above_cost`; every other query stays below it (decision 0045).
+/// - `statement_timeout` at the read time limit (decision 0047). Writes, migrations and
+///   schema statements lift it for themselves ([`Store::begin`], [`Store::execute_ddl`]).
+fn connection_settings(options: PgConnectOptions, read_time_limit: Duration) -> PgConnectOptions {
+    let set = options.get_options().unwrap_or_default().to_owned();
+    let mut settings = Vec::new();
+    if !set.contains("jit") {
+        settings.push(("jit", "off".to_owned()));
+    }
+    if !set.contains("statement_timeout") {
+        settings.push((
+            "statement_timeout",
+            limit_millis(read_time_limit).to_string(),
+        ));
+    }
+    if settings.is_empty() {
         options
     } else {
-        options.options([("jit", "off")])
+        options.options(settings)
     }
 }
+
+/// A time limit in whole milliseconds, at least one: PostgreSQL reads 0 as no limit.
+fn limit_millis(limit: Duration) -> u128 {
+    limit.as_millis().max(1)
+}
+
+/// What a write transaction or schema statement runs first on PostgreSQL: they are not reads,
+/// and a bulk change or an index build may rightly take longer than a read may.
+const NO_TIME_LIMIT: &str = "SET statement_timeout = 0";
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created if missing
     /// (with `?mode=rwc`) and put in WAL mode.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, DEFAULT_READ_TIME_LIMIT).await
+    }
+
+    /// [`Store::connect`], with each read statement stopped after `read_time_limit`: the
+    /// request then fails with a 400 `bad_request` (decision 0047).
+    pub async fn connect_with(url: &str, read_time_limit: Duration) -> Result<Self, StoreError> {
         let pools = match Backend::of_url(url)? {
-            Backend::Sqlite => Pools::Sqlite(Arc::new(LitePool::open(url)?)),
+            Backend::Sqlite => Pools::Sqlite(Arc::new(LitePool::open(url, read_time_limit)?)),
             Backend::Postgres => {
-                let options =
-                    without_jit(PgConnectOptions::from_str(url).map_err(StoreError::Database)?);
+                let options = connection_settings(
+                    PgConnectOptions::from_str(url).map_err(StoreError::Database)?,
+                    read_time_limit,
+                );
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
@@ -136,7 +171,18 @@ impl Store {
                 sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
                 conn.close().await?;
             }
-            Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Pools::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query(NO_TIME_LIMIT).execute(&mut *conn).await?;
+                let migrated = sqlx::migrate!("./migrations/postgres")
+                    .run(&mut *conn)
+                    .await;
+                // Back to the read limit before the connection returns to the pool.
+                sqlx::query("RESET statement_timeout")
+                    .execute(&mut *conn)
+                    .await?;
+                migrated?;
+            }
         }
         self.optimize().await
     }
@@ -178,7 +224,15 @@ impl Store {
                 writer.execute_batch(sql)?;
             }
             Pools::Postgres(pool) => {
-                sqlx::query(sql).execute(pool).await?;
+                // `CREATE INDEX CONCURRENTLY` refuses to share a simple query with another
+                // statement, so the limit is lifted and restored on the same connection.
+                let mut conn = pool.acquire().await?;
+                sqlx::query(NO_TIME_LIMIT).execute(&mut *conn).await?;
+                let done = sqlx::query(sql).execute(&mut *conn).await;
+                sqlx::query("RESET statement_timeout")
+                    .execute(&mut *conn)
+                    .await?;
+                done?;
             }
         }
         Ok(())
@@ -229,7 +283,11 @@ impl Store {
     pub(crate) async fn begin(&self) -> Result<WriteTx, StoreError> {
         Ok(WriteTx(match &self.pools {
             Pools::Sqlite(pool) => Db::lite_tx(pool.write().await?),
-            Pools::Postgres(pool) => Db::pg_tx(pool.begin().await?),
+            // `SET LOCAL` ends with the transaction; one round trip with the `BEGIN`.
+            Pools::Postgres(pool) => Db::pg_tx(
+                pool.begin_with("BEGIN; SET LOCAL statement_timeout = 0")
+                    .await?,
+            ),
         }))
     }
 

@@ -62,7 +62,26 @@ impl TestApp {
     /// A fresh server with this configuration.
     pub async fn with_config(config: ApiConfig) -> Self {
         let database = TestDatabase::create().await;
-        let store = Store::connect(database.url())
+        Self::build(config, database, confab_store::DEFAULT_READ_TIME_LIMIT).await
+    }
+
+    /// A fresh server (rate limits off) on SQLite, whatever `CONFAB_TEST_DATABASE_URL` says,
+    /// whose database reads stop after `limit`: SQLite stops a read at a step count, so a
+    /// limit of zero stops long reads only, which PostgreSQL's milliseconds cannot promise.
+    pub async fn sqlite_with_read_time_limit(limit: std::time::Duration) -> Self {
+        let config = ApiConfig {
+            rate_limit: None,
+            ..ApiConfig::default()
+        };
+        Self::build(config, TestDatabase::sqlite(), limit).await
+    }
+
+    async fn build(
+        config: ApiConfig,
+        database: TestDatabase,
+        read_time_limit: std::time::Duration,
+    ) -> Self {
+        let store = Store::connect_with(database.url(), read_time_limit)
             .await
             .expect("connect to the test database");
         store.migrate().await.expect("migrate the test database");

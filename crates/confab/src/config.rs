@@ -50,6 +50,10 @@ max_body_bytes = 2097152
 # process stops working within this time. 0 disables the cache.
 auth_cache_ttl_ms = 2000
 
+# How long one database read may run, in milliseconds. A search that takes longer is
+# stopped and answered with a 400 bad_request, so one request cannot hold the database.
+read_time_limit_ms = 5000
+
 # Log format: "text" or "json". Verbosity comes from RUST_LOG (default "info").
 log_format = "text"
 
@@ -91,6 +95,7 @@ pub struct Config {
     pub control_plane: bool,
     pub max_body_bytes: usize,
     pub auth_cache_ttl_ms: u64,
+    pub read_time_limit_ms: u64,
     pub log_format: String,
     pub rate_limit: RateLimitSection,
 }
@@ -107,6 +112,8 @@ impl Default for Config {
             control_plane: true,
             max_body_bytes: 2 * 1024 * 1024,
             auth_cache_ttl_ms: 2000,
+            read_time_limit_ms: u64::try_from(confab_store::DEFAULT_READ_TIME_LIMIT.as_millis())
+                .unwrap_or(u64::MAX),
             log_format: "text".into(),
             rate_limit: RateLimitSection::default(),
         }

@@ -231,7 +231,8 @@ async fn seed_workspace(
 /// Connects and migrates, so every subcommand works on a fresh or an older store.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url()?;
-    let store = Store::connect(&url)
+    let read_time_limit = std::time::Duration::from_millis(config.read_time_limit_ms);
+    let store = Store::connect_with(&url, read_time_limit)
         .await
         .with_context(|| format!("cannot open database {}", redact_url(&url)))?;
     store.migrate().await.context("migration failed")?;

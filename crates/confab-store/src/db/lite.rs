@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::types::{FromSql, Value, ValueRef};
 use rusqlite::{Connection, OpenFlags};
@@ -34,10 +34,15 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 /// far behind (64 MiB of 4 KiB pages; SQLite's default is 1,000).
 const WRITER_CHECKPOINT_PAGES: u32 = 16_384;
 
+/// Virtual-machine steps between two looks at a read's clock: a few microseconds of work.
+const STEPS_BETWEEN_CLOCK_READS: std::ffi::c_int = 4_000;
+
 /// The connections to one SQLite database file.
 pub(crate) struct LitePool {
     path: PathBuf,
     flags: OpenFlags,
+    /// How long each read statement may run.
+    read_time_limit: Duration,
     idle: parking_lot::Mutex<Vec<Connection>>,
     readers: Arc<Semaphore>,
     writer: Arc<Mutex<Connection>>,
@@ -81,7 +86,8 @@ fn parse_url(url: &str) -> Result<(PathBuf, OpenFlags), StoreError> {
 
 impl LitePool {
     /// Opens the database at `url`, creating the file if the URL says so, in WAL mode.
-    pub(crate) fn open(url: &str) -> Result<Self, StoreError> {
+    /// Opens the file `url` names; each read statement may run for `read_time_limit`.
+    pub(crate) fn open(url: &str, read_time_limit: Duration) -> Result<Self, StoreError> {
         let (path, flags) = parse_url(url)?;
         let writer = open_connection(&path, flags)?;
         // WAL lets readers run beside the writer; the mode is stored in the file.
@@ -99,6 +105,7 @@ impl LitePool {
         Ok(Self {
             path,
             flags: flags - OpenFlags::SQLITE_OPEN_CREATE,
+            read_time_limit,
             idle: parking_lot::Mutex::new(Vec::new()),
             readers: Arc::new(Semaphore::new(MAX_READERS)),
             writer: Arc::new(Mutex::new(writer)),
@@ -127,11 +134,11 @@ impl LitePool {
         };
         Ok(Lease {
             conn: Some(conn),
+            time_limit: self.read_time_limit,
             pool: Arc::clone(self),
             _permit: permit,
         })
     }
-
     /// The writer, once every earlier writer of this process has finished, inside a new
     /// transaction.
     pub(crate) async fn write(&self) -> Result<Writer, StoreError> {
@@ -196,6 +203,8 @@ fn open_connection(path: &PathBuf, flags: OpenFlags) -> Result<Connection, Store
 /// A read connection, back to the pool when dropped.
 pub(crate) struct Lease {
     conn: Option<Connection>,
+    /// How long each statement on it may run.
+    time_limit: Duration,
     pool: Arc<LitePool>,
     _permit: OwnedSemaphorePermit,
 }
@@ -206,6 +215,11 @@ impl Lease {
             Some(conn) => conn,
             None => unreachable!("a lease holds its connection until dropped"),
         }
+    }
+
+    /// When a statement started now must stop.
+    pub(crate) fn deadline(&self) -> Instant {
+        Instant::now() + self.time_limit
     }
 }
 
@@ -325,6 +339,73 @@ fn prepare<'c>(
     Ok(statement)
 }
 
+/// How much of a table a read statement may read, which decides where it runs ([`run`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// An index lookup or a short range: it runs in the calling task (decision 0020).
+    Narrow,
+    /// It may read much of a table (a search page): it runs in the calling task for up to
+    /// [`INLINE_SLICE`], and off the runtime's thread if it needs longer.
+    MayScan,
+    /// It reads every match (a search count): it runs off the runtime's thread at once.
+    Scans,
+}
+
+/// How long a statement that may scan runs in the calling task before it is stopped and run
+/// again off the runtime's thread: a search page stops at its page size and ends well
+/// within it, unless few rows match.
+const INLINE_SLICE: Duration = Duration::from_millis(5);
+
+/// Makes SQLite stop the connection's statements at `deadline`.
+fn stop_at(conn: &Connection, deadline: Instant) {
+    conn.progress_handler(
+        STEPS_BETWEEN_CLOCK_READS,
+        Some(move || Instant::now() >= deadline),
+    );
+}
+
+/// Runs `statement` on `conn`. A read stops at `deadline` with [`StoreError::TimeLimit`]
+/// (decision 0047); a write (no deadline) runs to the end and never gets a handler.
+///
+/// On a multi-threaded runtime, a read that scans runs under `block_in_place`, so that the
+/// runtime hands the thread's other tasks to another thread meanwhile: two scans of seconds
+/// each would otherwise hold up every request on a two-core machine. The hand-over costs
+/// about 50 µs, so a read that only may scan is first run as any other, and is stopped and
+/// run again that way only if it outlasts [`INLINE_SLICE`].
+pub(crate) fn run<T>(
+    conn: &Connection,
+    reach: Reach,
+    deadline: Option<Instant>,
+    statement: impl Fn(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let Some(deadline) = deadline else {
+        return statement(conn);
+    };
+    let threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|rt| rt.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    let slice_end = Instant::now() + INLINE_SLICE;
+    match reach {
+        Reach::Scans if threaded => {
+            stop_at(conn, deadline);
+            tokio::task::block_in_place(|| statement(conn))
+        }
+        Reach::MayScan if threaded && slice_end < deadline => {
+            stop_at(conn, slice_end);
+            match statement(conn) {
+                Err(StoreError::TimeLimit) => {
+                    stop_at(conn, deadline);
+                    tokio::task::block_in_place(|| statement(conn))
+                }
+                done => done,
+            }
+        }
+        _ => {
+            stop_at(conn, deadline);
+            statement(conn)
+        }
+    }
+}
+
 /// At most `limit` rows of `sql`.
 pub(crate) fn fetch(
     conn: &Connection,
@@ -397,6 +478,59 @@ mod tests {
         assert_eq!(rows[0].position("again"), Some(2));
     }
 
+    const LONG: &str = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n \
+                        WHERE x < 2000000) SELECT COUNT(*) FROM n";
+
+    fn count(
+        conn: &Connection,
+        reach: Reach,
+        deadline: Option<Instant>,
+    ) -> Result<i64, StoreError> {
+        run(conn, reach, deadline, |c| {
+            fetch(c, LONG, &[], 1)?[0]
+                .decode::<i64>(0)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+    }
+
+    /// A read runs until its deadline and no longer; the same statement with a later one, or
+    /// as a write (no deadline), ends.
+    #[test]
+    fn a_read_past_its_deadline_is_stopped() {
+        let conn = Connection::open_in_memory().unwrap();
+        let stopped = count(&conn, Reach::Narrow, Some(Instant::now()));
+        assert!(matches!(stopped, Err(StoreError::TimeLimit)), "{stopped:?}");
+        let later = Some(Instant::now() + Duration::from_secs(600));
+        assert_eq!(count(&conn, Reach::Narrow, later).unwrap(), 2_000_000);
+        assert_eq!(count(&conn, Reach::Narrow, None).unwrap(), 2_000_000);
+    }
+
+    /// When a task on a one-thread runtime runs a long read of this reach, does a task queued
+    /// after the read began run before the read ends?
+    async fn queued_task_runs_during(reach: Reach) -> bool {
+        let (started, begun) = tokio::sync::oneshot::channel();
+        let read = tokio::spawn(async move {
+            let conn = Connection::open_in_memory().unwrap();
+            let later = Some(Instant::now() + Duration::from_secs(600));
+            let _ = started.send(());
+            assert_eq!(count(&conn, reach, later).unwrap(), 2_000_000);
+            Instant::now()
+        });
+        begun.await.unwrap();
+        let queued = tokio::spawn(async { Instant::now() });
+        let ran = queued.await.unwrap();
+        ran < read.await.unwrap()
+    }
+
+    /// A long read that scans, or may scan and outlasts the inline slice, lets the other
+    /// tasks of its thread run; a narrow one keeps its thread to the end (decision 0020).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_long_scan_lets_the_other_tasks_of_its_thread_run() {
+        assert!(queued_task_runs_during(Reach::Scans).await);
+        assert!(queued_task_runs_during(Reach::MayScan).await);
+        assert!(!queued_task_runs_during(Reach::Narrow).await);
+    }
+
     #[test]
     fn text_is_moved_out_once_and_null_reads_as_none() {
         let conn = Connection::open_in_memory().unwrap();
@@ -410,7 +544,11 @@ mod tests {
     async fn commits_reach_the_database_file_without_the_writer_checkpointing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoint.db");
-        let pool = LitePool::open(&format!("sqlite://{}?mode=rwc", path.display())).unwrap();
+        let pool = LitePool::open(
+            &format!("sqlite://{}?mode=rwc", path.display()),
+            Duration::from_secs(5),
+        )
+        .unwrap();
         let mut writer = pool.write().await.unwrap();
         writer
             .conn()

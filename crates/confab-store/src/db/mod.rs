@@ -10,6 +10,8 @@
 
 pub(crate) mod lite;
 
+pub(crate) use lite::Reach;
+
 use std::marker::PhantomData;
 
 use sqlx::pool::PoolConnection;
@@ -33,8 +35,9 @@ enum Inner {
 /// Where a statement goes.
 enum Target<'a> {
     /// `&mut` although SQLite needs only `&`: a shared reference to a connection is not
-    /// `Send`, and the futures that hold this must be.
-    Lite(&'a mut rusqlite::Connection),
+    /// `Send`, and the futures that hold this must be. A read carries the time its statement
+    /// must stop at; the writer's statements run to the end.
+    Lite(&'a mut rusqlite::Connection, Option<std::time::Instant>),
     Pg(&'a mut PgConnection),
 }
 
@@ -64,8 +67,11 @@ impl Db {
 
     fn target(&mut self) -> Result<Target<'_>, StoreError> {
         Ok(match &mut self.0 {
-            Inner::Lite(lease) => Target::Lite(lease.conn()),
-            Inner::LiteTx(writer) => Target::Lite(writer.conn()),
+            Inner::Lite(lease) => {
+                let deadline = lease.deadline();
+                Target::Lite(lease.conn(), Some(deadline))
+            }
+            Inner::LiteTx(writer) => Target::Lite(writer.conn(), None),
             Inner::Pg(conn) => Target::Pg(conn),
             Inner::PgTx(Some(tx)) => Target::Pg(tx),
             Inner::PgTx(None) => {
@@ -276,6 +282,8 @@ pub(crate) struct Query<'q> {
     args: Vec<Arg>,
     /// PostgreSQL plans the statement for each call's values instead of caching a plan.
     planned_per_call: bool,
+    /// How much of a table it may read ([`Query::reach`]).
+    reach: lite::Reach,
 }
 
 /// A statement without rows to return: what it changed.
@@ -295,6 +303,7 @@ pub(crate) fn query(sql: &str) -> Query<'_> {
         sql,
         args: Vec::new(),
         planned_per_call: false,
+        reach: lite::Reach::Narrow,
     }
 }
 
@@ -320,6 +329,7 @@ impl<'q> Query<'q> {
             sql,
             args,
             planned_per_call: false,
+            reach: lite::Reach::Narrow,
         }
     }
 
@@ -328,6 +338,13 @@ impl<'q> Query<'q> {
     /// that plan is several times slower than the one their values call for (decision 0040).
     pub(crate) fn planned_per_call(mut self, per_call: bool) -> Self {
         self.planned_per_call = per_call;
+        self
+    }
+
+    /// How much of a table this statement may read: on SQLite, a search's statements then
+    /// run without holding up the other tasks of their runtime thread (decision 0047).
+    pub(crate) fn reach(mut self, reach: lite::Reach) -> Self {
+        self.reach = reach;
         self
     }
 
@@ -351,10 +368,12 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn fetch_all(self, db: &mut Db) -> Result<Vec<Row>, StoreError> {
         match db.target()? {
-            Target::Lite(conn) => Ok(lite::fetch(conn, self.sql, &self.args, usize::MAX)?
-                .into_iter()
-                .map(Row::Lite)
-                .collect()),
+            Target::Lite(conn, deadline) => Ok(lite::run(conn, self.reach, deadline, |c| {
+                lite::fetch(c, self.sql, &self.args, usize::MAX)
+            })?
+            .into_iter()
+            .map(Row::Lite)
+            .collect()),
             Target::Pg(conn) => Ok(self
                 .pg()
                 .fetch_all(conn)
@@ -367,10 +386,12 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn fetch_optional(self, db: &mut Db) -> Result<Option<Row>, StoreError> {
         match db.target()? {
-            Target::Lite(conn) => Ok(lite::fetch(conn, self.sql, &self.args, 1)?
-                .into_iter()
-                .next()
-                .map(Row::Lite)),
+            Target::Lite(conn, deadline) => Ok(lite::run(conn, self.reach, deadline, |c| {
+                lite::fetch(c, self.sql, &self.args, 1)
+            })?
+            .into_iter()
+            .next()
+            .map(Row::Lite)),
             Target::Pg(conn) => Ok(self.pg().fetch_optional(conn).await?.map(Row::Pg)),
         }
     }
@@ -383,7 +404,9 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn execute(self, db: &mut Db) -> Result<Done, StoreError> {
         let rows_affected = match db.target()? {
-            Target::Lite(conn) => lite::execute(conn, self.sql, &self.args)?,
+            Target::Lite(conn, deadline) => lite::run(conn, self.reach, deadline, |c| {
+                lite::execute(c, self.sql, &self.args)
+            })?,
             Target::Pg(conn) => self.pg().execute(conn).await?.rows_affected(),
         };
         Ok(Done { rows_affected })

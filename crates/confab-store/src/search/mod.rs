@@ -18,7 +18,7 @@ use sea_query::{
     SimpleExpr, SqliteQueryBuilder,
 };
 
-use crate::db::Row;
+use crate::db::{Reach, Row};
 use crate::scope::{Conn, Scope};
 use crate::{Backend, StoreError};
 use compile::Compiler;
@@ -62,6 +62,7 @@ async fn few_matches(
         .limit(u64::try_from(few + 1).unwrap_or(u64::MAX));
     let (sql, values) = build(&first, compiler.backend);
     let seqs: Vec<i64> = bind::query(&sql, values)?
+        .reach(Reach::MayScan)
         .fetch_all(conn)
         .await?
         .iter()
@@ -565,6 +566,7 @@ impl<C: Conn> Scope<C> {
         tracing::trace!(sql = %sql, values = ?values, "search page");
         let rows = bind::query(&sql, values)?
             .planned_per_call(per_call)
+            .reach(Reach::MayScan)
             .fetch_all(&mut *conn)
             .await?;
         let rows = rows
@@ -586,6 +588,7 @@ impl<C: Conn> Scope<C> {
             None => {
                 let total: i64 = bind::query(&count_sql, count_values)?
                     .planned_per_call(per_call)
+                    .reach(Reach::Scans)
                     .fetch_one(&mut *conn)
                     .await?
                     .try_get(0)?;

@@ -24,6 +24,7 @@ mod data_attributes;
 mod data_events;
 mod errors;
 mod messages;
+mod search_time_limit;
 mod segments;
 mod storage;
 mod tags_notes;

@@ -276,6 +276,44 @@ async fn postgres_connections_run_without_jit_unless_the_url_sets_it() {
     assert_eq!(jit(&asked).await, "on");
 }
 
+/// A read stops at the store's time limit (decision 0047); a write
+/// transaction and a schema statement may run past it, and the connection a schema statement
+/// used is limited again afterwards.
+#[tokio::test]
+async fn postgres_reads_stop_at_the_time_limit_and_writes_do_not() {
+    let fx = people().await;
+    if fx.store.backend() != Backend::Postgres {
+        return;
+    }
+    let limited = Store::connect_with(&fx.store.url, std::time::Duration::from_millis(100))
+        .await
+        .expect("connect with a short read limit");
+    let sleep = "SELECT pg_sleep(0.4)";
+    let read = |store: Store| async move {
+        let mut db = store.connection().await.expect("a connection");
+        crate::db::query(sleep).execute(&mut db).await.map(|_| ())
+    };
+    let stopped = read(limited.clone()).await;
+    assert!(matches!(stopped, Err(StoreError::TimeLimit)), "{stopped:?}");
+    let mut tx = limited.begin().await.expect("a write transaction");
+    crate::db::query(sleep)
+        .execute(&mut tx)
+        .await
+        .expect("a write runs past the read limit");
+    tx.0.commit().await.expect("commit");
+    limited
+        .execute_ddl(sleep)
+        .await
+        .expect("a schema statement runs past the read limit");
+    for _ in 0..3 {
+        assert!(
+            read(limited.clone()).await.is_err(),
+            "reads are limited again"
+        );
+    }
+    limited.close().await;
+}
+
 #[tokio::test]
 async fn nested_groups_combine_and_or() {
     let fx = people().await;
