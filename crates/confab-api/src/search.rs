@@ -168,6 +168,9 @@ impl<'a> Calendar<'a> {
     }
 }
 
+/// How a search names a custom attribute: `custom_attributes.<name>`.
+const CUSTOM_PREFIX: &str = "custom_attributes";
+
 /// Checks and lowers `query` for `searchable` (dates to ranges in the workspace's time zone)
 /// and replaces each `segment_id` filter with the segment's own definition, `depth` being
 /// how many segments deep this query already is.
@@ -178,17 +181,27 @@ pub async fn lower_query<C: Conn>(
     calendar: Calendar<'_>,
     depth: usize,
 ) -> ApiResult<search::Lowered> {
-    let attributes: Vec<(String, FieldType)> = custom_attributes_of(scope, searchable.model)
-        .await?
-        .into_iter()
-        .filter(|a| !a.archived)
-        .map(|a| (a.name, field_type(a.data_type)))
-        .collect();
+    // Most searches name no custom attribute, and then need not read their types.
+    let names_an_attribute = query.any_field(&|field| {
+        field
+            .strip_prefix(CUSTOM_PREFIX)
+            .is_some_and(|rest| rest.starts_with('.'))
+    });
+    let attributes: Vec<(String, FieldType)> = if names_an_attribute {
+        custom_attributes_of(scope, searchable.model)
+            .await?
+            .into_iter()
+            .filter(|a| !a.archived)
+            .map(|a| (a.name, field_type(a.data_type)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let lookup = |name: &str| attributes.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
     let lowered = lower_with(
         searchable,
         query,
-        "custom_attributes",
+        CUSTOM_PREFIX,
         &lookup,
         calendar.time_zone,
     )?;

@@ -156,6 +156,16 @@ pub enum Query {
     },
 }
 
+impl Query {
+    /// Whether any filter of the query names a field that `names` accepts.
+    pub fn any_field(&self, names: &impl Fn(&str) -> bool) -> bool {
+        match self {
+            Self::Filter { field, .. } => names(field),
+            Self::Group { children, .. } => children.iter().any(|child| child.any_field(names)),
+        }
+    }
+}
+
 /// Sort direction of the optional `sort` object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortOrder {

@@ -72,6 +72,18 @@ fn a_nested_query_parses_into_groups_of_filters() {
 }
 
 #[test]
+fn any_field_looks_into_nested_groups() {
+    let query = json!({"operator": "AND", "value": [
+        filter("email", "=", json!("a@b.c")),
+        {"operator": "OR", "value": [filter("owner_id", ">", json!(3)), filter("tag_id", "=", json!("5"))]},
+    ]});
+    let parsed = parse(&query, ApiVersion::V2_11).expect("parses");
+    assert!(parsed.any_field(&|f| f == "tag_id"));
+    assert!(parsed.any_field(&|f| f == "email"));
+    assert!(!parsed.any_field(&|f| f.starts_with("custom_attributes.")));
+}
+
+#[test]
 fn unstable_does_not_accept_le_and_ge() {
     let query = filter("owner_id", "<=", json!(3));
     assert!(parse(&query, ApiVersion::V2_14).is_ok());
