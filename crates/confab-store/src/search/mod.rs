@@ -410,38 +410,49 @@ impl crate::Store {
         let mut covered = vec![schema.default_order.column, schema.seq_column];
         covered.extend(schema.covered_columns);
         let ordered = format!("{index}_ordered");
-        // On PostgreSQL the index is built `CONCURRENTLY`: a plain build blocks every write
-        // to the table, of every workspace, for as long as it takes (seconds at a million
-        // contacts). A concurrent build that failed leaves an invalid index behind, which
-        // `IF NOT EXISTS` would keep; it is dropped and built again.
-        let concurrently = match self.backend() {
-            Backend::Sqlite => "",
+        let create = |concurrently: &str| {
+            format!(
+                "CREATE INDEX {concurrently}IF NOT EXISTS \"{ordered}\" ON \"{}\" \
+                 (workspace_id, ({value}), {})",
+                schema.table,
+                covered.join(", ")
+            )
+        };
+        match self.backend() {
+            Backend::Sqlite => {
+                self.execute_ddl(&create("")).await?;
+                self.execute_ddl(&format!("DROP INDEX IF EXISTS \"{index}\""))
+                    .await?;
+            }
+            // Built `CONCURRENTLY`: a plain build blocks every write to the table, of every
+            // workspace, for as long as it takes (seconds at a million contacts). A
+            // concurrent build that failed leaves an invalid index behind, which `IF NOT
+            // EXISTS` would keep; it is dropped and built again. The catalog is asked first,
+            // so that a start with every index in place sends no statement that only logs
+            // PostgreSQL's "already exists, skipping" notice.
             Backend::Postgres => {
-                if self.index_is_invalid(&ordered).await? {
+                let state = self.index_state(&ordered).await?;
+                if state == IndexState::Invalid {
                     self.execute_ddl(&format!("DROP INDEX CONCURRENTLY IF EXISTS \"{ordered}\""))
                         .await?;
                 }
-                "CONCURRENTLY "
+                if state != IndexState::Valid {
+                    self.execute_ddl(&create("CONCURRENTLY ")).await?;
+                }
+                if self.index_state(&index).await? != IndexState::Missing {
+                    self.execute_ddl(&format!("DROP INDEX CONCURRENTLY IF EXISTS \"{index}\""))
+                        .await?;
+                }
             }
-        };
-        let sql = format!(
-            "CREATE INDEX {concurrently}IF NOT EXISTS \"{ordered}\" ON \"{}\" \
-             (workspace_id, ({value}), {})",
-            schema.table,
-            covered.join(", ")
-        );
-        self.execute_ddl(&sql).await?;
-        self.execute_ddl(&format!("DROP INDEX {concurrently}IF EXISTS \"{index}\""))
-            .await?;
+        }
         Ok(())
     }
 
-    /// Whether PostgreSQL holds an index of this name in the current schema that a failed
-    /// concurrent build left invalid (never used by the planner, still kept up by writes).
-    async fn index_is_invalid(&self, name: &str) -> Result<bool, StoreError> {
+    /// What PostgreSQL holds under an index name in the current schema.
+    async fn index_state(&self, name: &str) -> Result<IndexState, StoreError> {
         let mut db = self.connection().await?;
-        let invalid = crate::db::query_scalar::<i64>(
-            "SELECT CASE WHEN i.indisvalid THEN 0 ELSE 1 END FROM pg_index i \
+        let valid = crate::db::query_scalar::<i64>(
+            "SELECT CASE WHEN i.indisvalid THEN 1 ELSE 0 END FROM pg_index i \
              JOIN pg_class c ON c.oid = i.indexrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE c.relname = $1 AND n.nspname = current_schema()",
@@ -449,8 +460,22 @@ impl crate::Store {
         .bind(name)
         .fetch_optional(&mut db)
         .await?;
-        Ok(invalid == Some(1))
+        Ok(match valid {
+            None => IndexState::Missing,
+            Some(1) => IndexState::Valid,
+            Some(_) => IndexState::Invalid,
+        })
     }
+}
+
+/// An index name in PostgreSQL's catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IndexState {
+    Missing,
+    Valid,
+    /// Left by a concurrent build that failed: never used by the planner, still kept up by
+    /// writes.
+    Invalid,
 }
 
 impl<C: Conn> Scope<C> {

@@ -225,7 +225,10 @@ async fn an_invalid_attribute_index_is_built_again() {
     .fetch_one(&mut db)
     .await
     .expect("the attribute's index");
-    assert!(!fx.store.index_is_invalid(&ordered).await.expect("a check"));
+    assert_eq!(
+        fx.store.index_state(&ordered).await.expect("a check"),
+        IndexState::Valid
+    );
 
     // What a build that failed half-way leaves behind.
     crate::db::query(
@@ -237,13 +240,19 @@ async fn an_invalid_attribute_index_is_built_again() {
     .execute(&mut db)
     .await
     .expect("mark the index invalid");
-    assert!(fx.store.index_is_invalid(&ordered).await.expect("a check"));
+    assert_eq!(
+        fx.store.index_state(&ordered).await.expect("a check"),
+        IndexState::Invalid
+    );
 
     fx.store
         .index_custom_attribute(&SCHEMA, "plan", FieldType::String)
         .await
         .expect("index the attribute again");
-    assert!(!fx.store.index_is_invalid(&ordered).await.expect("a check"));
+    assert_eq!(
+        fx.store.index_state(&ordered).await.expect("a check"),
+        IndexState::Valid
+    );
     check(
         &fx.store,
         vec![(
