@@ -93,7 +93,7 @@ pub const DEFAULT_READ_TIME_LIMIT: Duration = Duration::from_secs(5);
 ///   benchmark's nested query at 1,000,000 contacts), more than it saves on the scans that
 ///   cross `jit_above_cost`; every other query stays below it (decision 0045).
 /// - `statement_timeout` at the read time limit (decision 0047). Writes, migrations and
-///   schema statements lift it for themselves ([`Store::begin`], [`Store::execute_ddl`]).
+///   schema statements lift it for themselves ([`Store::begin`], [`without_time_limit`]).
 fn connection_settings(options: PgConnectOptions, read_time_limit: Duration) -> PgConnectOptions {
     let set = options.get_options().unwrap_or_default().to_owned();
     let mut settings = Vec::new();
@@ -118,9 +118,24 @@ fn limit_millis(limit: Duration) -> u128 {
     limit.as_millis().max(1)
 }
 
-/// What a write transaction or schema statement runs first on PostgreSQL: they are not reads,
-/// and a bulk change or an index build may rightly take longer than a read may.
-const NO_TIME_LIMIT: &str = "SET statement_timeout = 0";
+/// Runs `work` on a pooled PostgreSQL connection without the read time limit, restored
+/// before the connection goes back to the pool: migrations and schema statements are not
+/// reads, and an index build may rightly take longer than a read may. (Write transactions
+/// lift it with `SET LOCAL` in their `BEGIN` instead: [`Store::begin`].)
+async fn without_time_limit<T>(
+    pool: &PgPool,
+    work: impl AsyncFnOnce(&mut sqlx::PgConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SET statement_timeout = 0")
+        .execute(&mut *conn)
+        .await?;
+    let done = work(&mut conn).await;
+    sqlx::query("RESET statement_timeout")
+        .execute(&mut *conn)
+        .await?;
+    done
+}
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite files are created if missing
@@ -172,16 +187,10 @@ impl Store {
                 conn.close().await?;
             }
             Pools::Postgres(pool) => {
-                let mut conn = pool.acquire().await?;
-                sqlx::query(NO_TIME_LIMIT).execute(&mut *conn).await?;
-                let migrated = sqlx::migrate!("./migrations/postgres")
-                    .run(&mut *conn)
-                    .await;
-                // Back to the read limit before the connection returns to the pool.
-                sqlx::query("RESET statement_timeout")
-                    .execute(&mut *conn)
-                    .await?;
-                migrated?;
+                without_time_limit(pool, async |conn| {
+                    Ok(sqlx::migrate!("./migrations/postgres").run(conn).await?)
+                })
+                .await?;
             }
         }
         self.optimize().await
@@ -223,16 +232,14 @@ impl Store {
                 let writer = pool.exclusive().await;
                 writer.execute_batch(sql)?;
             }
+            // `CREATE INDEX CONCURRENTLY` refuses to share a simple query with another
+            // statement, so the limit is lifted by a statement of its own.
             Pools::Postgres(pool) => {
-                // `CREATE INDEX CONCURRENTLY` refuses to share a simple query with another
-                // statement, so the limit is lifted and restored on the same connection.
-                let mut conn = pool.acquire().await?;
-                sqlx::query(NO_TIME_LIMIT).execute(&mut *conn).await?;
-                let done = sqlx::query(sql).execute(&mut *conn).await;
-                sqlx::query("RESET statement_timeout")
-                    .execute(&mut *conn)
-                    .await?;
-                done?;
+                without_time_limit(pool, async |conn| {
+                    sqlx::query(sql).execute(conn).await?;
+                    Ok(())
+                })
+                .await?;
             }
         }
         Ok(())

@@ -85,8 +85,8 @@ fn parse_url(url: &str) -> Result<(PathBuf, OpenFlags), StoreError> {
 }
 
 impl LitePool {
-    /// Opens the database at `url`, creating the file if the URL says so, in WAL mode.
-    /// Opens the file `url` names; each read statement may run for `read_time_limit`.
+    /// Opens the database at `url`, creating the file if the URL says so, in WAL mode; each
+    /// read statement may run for `read_time_limit`.
     pub(crate) fn open(url: &str, read_time_limit: Duration) -> Result<Self, StoreError> {
         let (path, flags) = parse_url(url)?;
         let writer = open_connection(&path, flags)?;
@@ -139,6 +139,7 @@ impl LitePool {
             _permit: permit,
         })
     }
+
     /// The writer, once every earlier writer of this process has finished, inside a new
     /// transaction.
     pub(crate) async fn write(&self) -> Result<Writer, StoreError> {

@@ -81,6 +81,20 @@ impl Compiler<'_> {
         Expr::col((Alias::new(self.schema.table), Alias::new(column))).into()
     }
 
+    /// The stored, folded copy of `column` that case-insensitive tests read instead of
+    /// `LOWER(column)`, if the schema has one on this backend
+    /// ([`SearchSchema::folded_copies`](super::SearchSchema::folded_copies)).
+    fn folded_copy(&self, column: &str) -> Option<&'static str> {
+        match self.backend {
+            Backend::Postgres => self
+                .schema
+                .folded_copies
+                .iter()
+                .find_map(|(c, copy)| (*c == column).then_some(*copy)),
+            Backend::Sqlite => None,
+        }
+    }
+
     fn predicate(&self, p: &Predicate) -> Result<Condition, DomainError> {
         let fold = if p.ty == FieldType::String {
             Fold::Both
@@ -88,14 +102,12 @@ impl Compiler<'_> {
             Fold::Exact
         };
         match self.target(&p.target)? {
-            Target::Column(column) => {
-                match (fold, folded_copy(self.backend, self.schema.table, column)) {
-                    (Fold::Both, Some(copy)) => {
-                        test(self.backend, self.column(copy), &p.test, Fold::Values)
-                    }
-                    _ => test(self.backend, self.column(column), &p.test, fold),
+            Target::Column(column) => match (fold, self.folded_copy(column)) {
+                (Fold::Both, Some(copy)) => {
+                    test(self.backend, self.column(copy), &p.test, Fold::Values)
                 }
-            }
+                _ => test(self.backend, self.column(column), &p.test, fold),
+            },
             Target::CustomAttribute(json) => {
                 let name = match &p.target {
                     SearchTarget::Custom(name) => name.as_str(),
@@ -271,21 +283,9 @@ pub(super) enum Fold {
     Exact,
     /// The column and the values are both `LOWER`ed.
     Both,
-    /// The column is a copy folded when it was written ([`folded_copy`]); only the values
+    /// The column is a copy folded when it was written ([`Compiler::folded_copy`]); only the values
     /// are `LOWER`ed.
     Values,
-}
-
-/// The stored, folded copy of `table.column` that case-insensitive tests read instead of
-/// `LOWER(column)`: PostgreSQL's `LOWER` under a UTF-8 locale costs about 150 ns a row, most
-/// of a contains search that counts every contact (migration 0019, decision 0043). SQLite
-/// has none: its LIKE ignores ASCII case itself, and its `LOWER` folds only ASCII.
-pub(super) fn folded_copy(backend: Backend, table: &str, column: &str) -> Option<&'static str> {
-    match (backend, table, column) {
-        (Backend::Postgres, "contacts", "name") => Some("name_folded"),
-        (Backend::Postgres, "contacts", "email") => Some("email_folded"),
-        _ => None,
-    }
 }
 
 /// The column a custom (or ticket) attribute search reads: on PostgreSQL the generated jsonb

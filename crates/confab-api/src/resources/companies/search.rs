@@ -71,6 +71,7 @@ pub const COMPANIES_SEARCH: Searchable = Searchable {
             descending: true,
         },
         covered_columns: &[],
+        folded_copies: &[],
     },
     model: DataModel::Company,
     default_per_page: 50,

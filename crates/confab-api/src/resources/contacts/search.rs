@@ -213,6 +213,7 @@ pub const CONTACTS_SEARCH: Searchable = Searchable {
             "updated_at",
             "signed_up_at",
         ],
+        folded_copies: &[("name", "name_folded"), ("email", "email_folded")],
     },
     model: DataModel::Contact,
     default_per_page: 50,

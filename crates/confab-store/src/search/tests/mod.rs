@@ -50,6 +50,7 @@ const SCHEMA: SearchSchema = SearchSchema {
         descending: true,
     },
     covered_columns: &[],
+    folded_copies: &[],
 };
 
 fn custom(name: &str) -> Option<FieldType> {
