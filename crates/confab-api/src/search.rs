@@ -53,11 +53,14 @@ pub const fn concat_fields<const N: usize, const K: usize, const M: usize>(
     out
 }
 
+/// How a search names a custom attribute: `custom_attributes.<name>`.
+const CUSTOM_PREFIX: &str = "custom_attributes";
+
 /// The store's half of a field table (names and targets), plus the custom attributes.
 pub const fn search_targets<const N: usize, const M: usize>(
     specs: &[FieldSpec; N],
 ) -> [(&'static str, Target); M] {
-    search_targets_in(specs, "custom_attributes", "custom_attributes")
+    search_targets_in(specs, CUSTOM_PREFIX, "custom_attributes")
 }
 
 /// The store's half of a field table, with attributes named `prefix.<key>` read from the
@@ -168,9 +171,6 @@ impl<'a> Calendar<'a> {
     }
 }
 
-/// How a search names a custom attribute: `custom_attributes.<name>`.
-const CUSTOM_PREFIX: &str = "custom_attributes";
-
 /// Checks and lowers `query` for `searchable` (dates to ranges in the workspace's time zone)
 /// and replaces each `segment_id` filter with the segment's own definition, `depth` being
 /// how many segments deep this query already is.
@@ -182,11 +182,8 @@ pub async fn lower_query<C: Conn>(
     depth: usize,
 ) -> ApiResult<search::Lowered> {
     // Most searches name no custom attribute, and then need not read their types.
-    let names_an_attribute = query.any_field(&|field| {
-        field
-            .strip_prefix(CUSTOM_PREFIX)
-            .is_some_and(|rest| rest.starts_with('.'))
-    });
+    let names_an_attribute =
+        query.any_field(&|field| search::custom_attribute_name(CUSTOM_PREFIX, field).is_some());
     let attributes: Vec<(String, FieldType)> = if names_an_attribute {
         custom_attributes_of(scope, searchable.model)
             .await?

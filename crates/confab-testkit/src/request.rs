@@ -169,6 +169,13 @@ impl TestResponse {
         self.body["errors"][0]["code"].as_str()
     }
 
+    /// The first error's message, for error responses; empty when there is none.
+    pub fn error_message(&self) -> &str {
+        self.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }

@@ -126,10 +126,7 @@ impl<'a> FieldTable<'a> {
             return Ok((SearchTarget::Field(field.name), field.ty));
         }
         if let Some((prefix, types)) = self.custom {
-            let attribute = name
-                .strip_prefix(prefix)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .filter(|a| valid_attribute_name(a));
+            let attribute = custom_attribute_name(prefix, name).filter(|a| valid_attribute_name(a));
             if let Some(ty) = attribute.and_then(|a| types.attribute_type(a)) {
                 let attribute = attribute.unwrap_or_default().to_owned();
                 return Ok((SearchTarget::Custom(attribute), ty));
@@ -137,6 +134,14 @@ impl<'a> FieldTable<'a> {
         }
         Err(invalid(format!("{name} is not a searchable field")).field(name.to_owned()))
     }
+}
+
+/// The attribute a field named `prefix.<attribute>` names (`custom_attributes.plan`: `plan`);
+/// `None` for any other field.
+pub fn custom_attribute_name<'n>(prefix: &str, field: &'n str) -> Option<&'n str> {
+    field
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('.'))
 }
 
 /// Names the store can put in a JSON path without quoting trouble: no quotes, backslashes

@@ -22,7 +22,9 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-pub use fields::{CustomAttributeTypes, FieldTable, FieldType, SearchField, SearchTarget};
+pub use fields::{
+    custom_attribute_name, CustomAttributeTypes, FieldTable, FieldType, SearchField, SearchTarget,
+};
 pub use jiff::tz::TimeZone;
 pub use lower::{lower, time_zone, Lowered, Predicate, Scalar, Test};
 pub use parse::{parse, parse_request};

@@ -576,9 +576,7 @@ async fn a_misspelt_clock_field_is_refused_and_moves_nothing() {
         .send()
         .await;
     res.assert_error(400, "parameter_invalid");
-    let message = res.body["errors"][0]["message"]
-        .as_str()
-        .unwrap_or_default();
+    let message = res.error_message();
     assert!(message.contains("advance_seconds"), "{message}");
     let clock = app.get("/_confab/clock").send().await;
     assert_eq!(clock.body["now"], 1_800_000_000);

@@ -48,9 +48,7 @@ async fn a_search_past_the_read_time_limit_is_a_bad_request_and_a_lookup_still_a
         .send()
         .await;
     res.assert_error(400, "bad_request");
-    let message = res.body["errors"][0]["message"]
-        .as_str()
-        .unwrap_or_default();
+    let message = res.error_message();
     assert!(message.contains("time limit"), "{message}");
 
     app.get(&format!("/contacts/{first}"))

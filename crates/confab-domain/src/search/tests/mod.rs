@@ -54,12 +54,17 @@ fn error_of(query: Value) -> DomainError {
     lowered(query).expect_err("the query should be refused")
 }
 
-#[test]
-fn a_nested_query_parses_into_groups_of_filters() {
-    let query = json!({"operator": "AND", "value": [
+/// `email = a@b.c AND (owner_id > 3 OR tag_id = 5)`.
+fn email_and_owner_or_tag() -> Value {
+    json!({"operator": "AND", "value": [
         filter("email", "=", json!("a@b.c")),
         {"operator": "OR", "value": [filter("owner_id", ">", json!(3)), filter("tag_id", "=", json!("5"))]},
-    ]});
+    ]})
+}
+
+#[test]
+fn a_nested_query_parses_into_groups_of_filters() {
+    let query = email_and_owner_or_tag();
     let parsed = parse(&query, ApiVersion::V2_11).expect("parses");
     let Query::Group { op, children } = parsed else {
         panic!("a group")
@@ -73,10 +78,7 @@ fn a_nested_query_parses_into_groups_of_filters() {
 
 #[test]
 fn any_field_looks_into_nested_groups() {
-    let query = json!({"operator": "AND", "value": [
-        filter("email", "=", json!("a@b.c")),
-        {"operator": "OR", "value": [filter("owner_id", ">", json!(3)), filter("tag_id", "=", json!("5"))]},
-    ]});
+    let query = email_and_owner_or_tag();
     let parsed = parse(&query, ApiVersion::V2_11).expect("parses");
     assert!(parsed.any_field(&|f| f == "tag_id"));
     assert!(parsed.any_field(&|f| f == "email"));
