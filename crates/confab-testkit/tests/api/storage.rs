@@ -108,3 +108,42 @@ async fn a_write_right_after_a_failed_write_is_not_locked_out() {
     let tags = app.get("/tags").send().await;
     assert_eq!(tags.body["data"].as_array().unwrap().len(), 100);
 }
+
+/// Identifier columns on PostgreSQL compare as bytes (migration 0020, decision 0049): every
+/// B-tree descent on a workspace, a row id or a link would otherwise call `strcoll`. A table
+/// a later migration adds must declare its identifiers `COLLATE "C"` too.
+#[tokio::test]
+async fn postgresql_identifier_columns_compare_as_bytes() {
+    let Ok(pg_url) = std::env::var("CONFAB_TEST_DATABASE_URL") else {
+        eprintln!("CONFAB_TEST_DATABASE_URL is not set: nothing to check on SQLite");
+        return;
+    };
+    let db = TestDatabase::postgres(&pg_url).await;
+    migrated(&db).await;
+    let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+    let columns: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT c.table_name::text, c.column_name::text, c.collation_name::text \
+         FROM information_schema.columns c \
+         JOIN information_schema.tables t \
+           ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
+         WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' \
+           AND c.data_type = 'text' AND c.is_generated = 'NEVER' \
+           AND (c.column_name IN ('id', 'relation') OR c.column_name LIKE '%\\_id') \
+           AND c.table_name NOT LIKE '\\_sqlx%'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        columns
+            .iter()
+            .any(|(t, c, _)| t == "links" && c == "left_id"),
+        "{columns:?}"
+    );
+    let other: Vec<_> = columns
+        .iter()
+        .filter(|(_, _, collation)| collation.as_deref() != Some("C"))
+        .collect();
+    assert!(other.is_empty(), "not in byte order: {other:?}");
+    pool.close().await;
+}
