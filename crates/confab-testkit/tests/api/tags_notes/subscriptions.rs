@@ -189,3 +189,52 @@ async fn subscription_errors_are_intercoms_and_write_nothing() {
         .assert_error(404, "not_found");
     assert_eq!(consent(&app, &ann, "1").await, None);
 }
+
+/// A contact's links are read by its id, whatever their relation, and the relations asked
+/// for are picked out (decision 0050): its subscriptions never show as tags or companies.
+#[tokio::test]
+async fn a_contacts_links_are_read_by_relation_whatever_else_it_links_to() {
+    use confab_domain::record::relation::{CONTACT_COMPANY, CONTACT_TAG};
+    use confab_domain::record::Side;
+    let app = app_with_types().await;
+    let ann = contact(&app, "ann@example.com").await;
+    app.post(&format!("/contacts/{ann}/subscriptions"))
+        .json(&json!({"id": "2", "consent_type": "opt_out"}))
+        .send()
+        .await
+        .assert_status(200);
+    let tag = app.post("/tags").json(&json!({"name": "vip"})).send().await;
+    tag.assert_status(200);
+    let tag_id = tag.body["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/contacts/{ann}/tags"))
+        .json(&json!({"id": tag_id}))
+        .send()
+        .await
+        .assert_status(200);
+
+    let shown = app.get(&format!("/contacts/{ann}")).send().await;
+    shown.assert_status(200);
+    let tags: Vec<&str> = shown.body["tags"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, [tag_id.as_str()]);
+    assert_eq!(shown.body["companies"]["data"], json!([]));
+
+    let mut scope = app.store.read(&app.workspace.id).await.unwrap();
+    let ids = [ann.clone()];
+    let held = scope
+        .held_ids(&[CONTACT_TAG, CONTACT_COMPANY], &ids)
+        .await
+        .unwrap();
+    assert_eq!(held.keys().collect::<Vec<_>>(), [CONTACT_TAG]);
+    assert_eq!(held[CONTACT_TAG][&ann], [tag_id.as_str()]);
+    let links = scope
+        .links_of_each(&[CONTACT_SUBSCRIPTION], Side::Left, &ids)
+        .await
+        .unwrap();
+    assert_eq!(links.keys().collect::<Vec<_>>(), [CONTACT_SUBSCRIPTION]);
+    assert_eq!(links[CONTACT_SUBSCRIPTION][&ann][0].right_id, "2");
+}
