@@ -3,7 +3,7 @@
 use confab_testkit::TestApp;
 use serde_json::json;
 
-use super::contact;
+use super::{contact, tag_contact};
 
 #[tokio::test]
 async fn a_contact_embeds_its_tags_until_the_tag_is_deleted() {
@@ -18,11 +18,7 @@ async fn a_contact_embeds_its_tags_until_the_tag_is_deleted() {
         .as_str()
         .unwrap()
         .to_owned();
-    app.post(&format!("/contacts/{ann}/tags"))
-        .json(&json!({"id": tag}))
-        .send()
-        .await
-        .assert_status(200);
+    tag_contact(&app, &ann, &tag).await;
     let shown = app.get(&format!("/contacts/{ann}")).send().await;
     assert_eq!(shown.body["tags"]["total_count"], 1);
     assert_eq!(

@@ -77,6 +77,15 @@ pub async fn create_tag(app: &TestApp, name: &str) -> String {
     res.body["id"].as_str().unwrap().to_owned()
 }
 
+/// Tags `contact` with `tag_id` through `POST /contacts/{id}/tags`.
+pub async fn tag_contact(app: &TestApp, contact: &str, tag_id: &str) {
+    app.post(&format!("/contacts/{contact}/tags"))
+        .json(&json!({ "id": tag_id }))
+        .send()
+        .await
+        .assert_status(200);
+}
+
 /// How many links of `relation` hold this tag.
 pub async fn links(app: &TestApp, relation: &str, tag_id: &str) -> u64 {
     let mut scope = app.store.read(&app.workspace.id).await.unwrap();

@@ -4,7 +4,7 @@ use confab_store::tags::seed_demo_tags_notes_subscriptions;
 use confab_testkit::TestApp;
 use serde_json::{json, Value};
 
-use super::contact;
+use super::{contact, create_tag, tag_contact};
 
 /// A test app with the demo subscription types: "1" Product updates (opt-in), "2"
 /// Newsletter (opt-out).
@@ -19,6 +19,15 @@ async fn app_with_types() -> TestApp {
         .unwrap();
     scope.commit().await.unwrap();
     app
+}
+
+/// Attaches subscription type `id` to `contact` with `consent_type`.
+async fn subscribe(app: &TestApp, contact: &str, id: &str, consent_type: &str) {
+    app.post(&format!("/contacts/{contact}/subscriptions"))
+        .json(&json!({"id": id, "consent_type": consent_type}))
+        .send()
+        .await
+        .assert_status(200);
 }
 
 async fn consent(app: &TestApp, contact: &str, type_id: &str) -> Option<Value> {
@@ -88,11 +97,7 @@ async fn a_contacts_subscriptions_list_only_what_it_configured() {
         .await;
     empty.assert_status(200);
     assert_eq!(empty.body, json!({"type": "list", "data": []}));
-    app.post(&format!("/contacts/{ann}/subscriptions"))
-        .json(&json!({"id": "2", "consent_type": "opt_out"}))
-        .send()
-        .await
-        .assert_status(200);
+    subscribe(&app, &ann, "2", "opt_out").await;
     let list = app
         .get(&format!("/contacts/{ann}/subscriptions"))
         .send()
@@ -110,11 +115,7 @@ async fn a_contacts_subscriptions_list_only_what_it_configured() {
 async fn detaching_answers_the_type_and_forgets_the_preference() {
     let app = app_with_types().await;
     let ann = contact(&app, "ann@example.com").await;
-    app.post(&format!("/contacts/{ann}/subscriptions"))
-        .json(&json!({"id": "1", "consent_type": "opt_in"}))
-        .send()
-        .await
-        .assert_status(200);
+    subscribe(&app, &ann, "1", "opt_in").await;
     let res = app
         .delete(&format!("/contacts/{ann}/subscriptions/1"))
         .send()
@@ -198,19 +199,9 @@ async fn a_contacts_links_are_read_by_relation_whatever_else_it_links_to() {
     use confab_domain::record::Side;
     let app = app_with_types().await;
     let ann = contact(&app, "ann@example.com").await;
-    app.post(&format!("/contacts/{ann}/subscriptions"))
-        .json(&json!({"id": "2", "consent_type": "opt_out"}))
-        .send()
-        .await
-        .assert_status(200);
-    let tag = app.post("/tags").json(&json!({"name": "vip"})).send().await;
-    tag.assert_status(200);
-    let tag_id = tag.body["id"].as_str().unwrap().to_owned();
-    app.post(&format!("/contacts/{ann}/tags"))
-        .json(&json!({"id": tag_id}))
-        .send()
-        .await
-        .assert_status(200);
+    subscribe(&app, &ann, "2", "opt_out").await;
+    let tag_id = create_tag(&app, "vip").await;
+    tag_contact(&app, &ann, &tag_id).await;
 
     let shown = app.get(&format!("/contacts/{ann}")).send().await;
     shown.assert_status(200);

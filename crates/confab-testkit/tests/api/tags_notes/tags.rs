@@ -6,7 +6,7 @@ use confab_domain::ApiVersion;
 use confab_testkit::TestApp;
 use serde_json::json;
 
-use super::{company, contact, count, create_tag, links, segment_on_tag};
+use super::{company, contact, count, create_tag, links, segment_on_tag, tag_contact};
 
 #[tokio::test]
 async fn creating_a_tag_answers_tag_basic_until_2_14_and_tag_in_unstable() {
@@ -145,11 +145,7 @@ async fn deleting_a_tag_removes_it_from_contacts_and_companies() {
         .send()
         .await;
     let tag = res.body["id"].as_str().unwrap().to_owned();
-    app.post(&format!("/contacts/{ann}/tags"))
-        .json(&json!({"id": tag}))
-        .send()
-        .await
-        .assert_status(200);
+    tag_contact(&app, &ann, &tag).await;
     let deleted = app.delete(&format!("/tags/{tag}")).send().await;
     deleted.assert_status(200);
     assert!(deleted.body.is_null(), "no body: {}", deleted.body);
@@ -172,11 +168,7 @@ async fn a_tag_a_segment_uses_cannot_be_deleted() {
     let app = TestApp::new().await;
     let ann = contact(&app, "ann@example.com").await;
     let tag = create_tag(&app, "VIP").await;
-    app.post(&format!("/contacts/{ann}/tags"))
-        .json(&json!({"id": tag}))
-        .send()
-        .await
-        .assert_status(200);
+    tag_contact(&app, &ann, &tag).await;
     segment_on_tag(&app, "VIPs", &tag).await;
     let res = app.delete(&format!("/tags/{tag}")).send().await;
     res.assert_error(400, "tag_has_dependent_objects");
