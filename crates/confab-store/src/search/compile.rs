@@ -51,6 +51,24 @@ impl Compiler<'_> {
         })
     }
 
+    /// Whether `query` can only match the few rows it names: in every branch, an `=` or
+    /// `IN` on the id column or on one of the schema's
+    /// [`unique_columns`](super::SearchSchema::unique_columns). Such a test folds case, so a
+    /// value may meet a few rows whose stored values differ only in case; still a handful.
+    pub fn names_its_rows(&self, query: &Lowered) -> bool {
+        match query {
+            Lowered::And(children) => children.iter().any(|c| self.names_its_rows(c)),
+            Lowered::Or(children) => children.iter().all(|c| self.names_its_rows(c)),
+            Lowered::Within { .. } => false,
+            Lowered::Pred(p) => {
+                matches!(p.test, Test::Eq(_) | Test::In(_))
+                    && matches!(self.target(&p.target), Ok(Target::Column(column))
+                        if column == self.schema.id_column
+                            || self.schema.unique_columns.contains(&column))
+            }
+        }
+    }
+
     /// Whether `query` tests a text pattern (`~`, `!~`, `^`, `$`) outside a segment.
     pub fn has_text_pattern(&self, query: &Lowered) -> bool {
         any_predicate(query, false, &|p| is_text_pattern(&p.test))

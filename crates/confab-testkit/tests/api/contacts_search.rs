@@ -220,6 +220,87 @@ async fn text_pattern_pages_keep_the_order_with_few_or_many_matches() {
     }
 }
 
+/// A search that names its contacts by `id` or `external_id` reads them whole in one
+/// statement: its pages keep the order, totals and cursors of any other search, and show
+/// each contact whole.
+#[tokio::test]
+async fn searches_naming_their_contacts_page_in_order() {
+    let app = TestApp::new().await;
+    let mut by_external = Vec::new();
+    for i in 0..8 {
+        let role = if i % 2 == 0 { "user" } else { "lead" };
+        let body = json!({"role": role, "external_id": format!("named-{i}"),
+                          "email": format!("n{i}@named.com")});
+        by_external.push(create(&app, body).await);
+    }
+    // Another contact whose external id differs only in case: `=` and `IN` fold case.
+    let shouted = create(
+        &app,
+        json!({"external_id": "NAMED-3", "email": "loud@named.com"}),
+    )
+    .await;
+    let (everyone, _) = walk(
+        &app,
+        &json!({"field": "email", "operator": "$", "value": "@named.com"}),
+        50,
+    )
+    .await;
+    assert_eq!(everyone.len(), 9);
+    let in_order = |wanted: &[&String]| -> Vec<String> {
+        everyone
+            .iter()
+            .filter(|id| wanted.contains(id))
+            .cloned()
+            .collect()
+    };
+    let named = ["named-0", "named-3", "named-4", "named-7", "nobody"];
+    for (query, expected) in [
+        (
+            json!({"field": "external_id", "operator": "IN", "value": named}),
+            in_order(&[
+                &by_external[0],
+                &by_external[3],
+                &shouted,
+                &by_external[4],
+                &by_external[7],
+            ]),
+        ),
+        (
+            json!({"operator": "AND", "value": [
+                {"field": "external_id", "operator": "IN", "value": named},
+                {"field": "role", "operator": "=", "value": "lead"},
+            ]}),
+            in_order(&[&by_external[3], &by_external[7]]),
+        ),
+        (
+            json!({"operator": "OR", "value": [
+                {"field": "id", "operator": "=", "value": by_external[1]},
+                {"field": "external_id", "operator": "=", "value": "named-6"},
+                {"field": "id", "operator": "IN", "value": [by_external[5], "missing"]},
+            ]}),
+            in_order(&[&by_external[1], &by_external[5], &by_external[6]]),
+        ),
+    ] {
+        for per_page in [1, 2, 50] {
+            let (seen, totals) = walk(&app, &query, per_page).await;
+            assert_eq!(seen, expected, "{query} at {per_page}");
+            assert!(
+                totals.iter().all(|t| *t == json!(expected.len())),
+                "{query} at {per_page}: totals {totals:?}"
+            );
+        }
+    }
+    let body = search(
+        &app,
+        json!({"query": {"field": "external_id", "operator": "=", "value": "named-2"}}),
+    )
+    .await;
+    assert_eq!(body["data"][0]["id"], json!(by_external[2]));
+    assert_eq!(body["data"][0]["email"], "n2@named.com");
+    assert_eq!(body["data"][0]["external_id"], "named-2");
+    assert_eq!(body["data"][0]["type"], "contact");
+}
+
 #[tokio::test]
 async fn archived_and_deleted_contacts_are_not_found() {
     let app = TestApp::new().await;

@@ -71,6 +71,7 @@ pub const COMPANIES_SEARCH: Searchable = Searchable {
             descending: true,
         },
         covered_columns: &[],
+        unique_columns: &["company_id"],
         folded_copies: &[],
     },
     model: DataModel::Company,

@@ -213,6 +213,7 @@ pub const CONTACTS_SEARCH: Searchable = Searchable {
             "updated_at",
             "signed_up_at",
         ],
+        unique_columns: &["external_id"],
         folded_copies: &[("name", "name_folded"), ("email", "email_folded")],
     },
     model: DataModel::Contact,

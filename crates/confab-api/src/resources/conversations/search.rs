@@ -127,6 +127,7 @@ pub const CONVERSATIONS_SEARCH: Searchable = Searchable {
             descending: true,
         },
         covered_columns: &[],
+        unique_columns: &[],
         folded_copies: &[],
     },
     model: DataModel::Conversation,

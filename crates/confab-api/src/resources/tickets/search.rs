@@ -123,6 +123,7 @@ pub const TICKETS_SEARCH: Searchable = Searchable {
             descending: true,
         },
         covered_columns: &[],
+        unique_columns: &[],
         folded_copies: &[],
     },
     // Unused: ticket attributes come from the ticket types, not from data attributes.

@@ -534,3 +534,44 @@ fn only_queries_whose_values_decide_the_plan_are_planned_per_call() {
         {"field": "name", "operator": "^", "value": "Jo"},
     ]})));
 }
+
+#[test]
+fn only_queries_naming_unique_values_in_every_branch_name_their_rows() {
+    const NAMED: SearchSchema = SearchSchema {
+        unique_columns: &["email"],
+        ..SCHEMA
+    };
+    let compiler = compile::Compiler {
+        backend: Backend::Sqlite,
+        schema: &NAMED,
+        workspace: "ws",
+    };
+    let names = |query: Value| compiler.names_its_rows(&lowered(&query));
+    assert!(names(
+        json!({"field": "id", "operator": "=", "value": "c1"})
+    ));
+    assert!(names(
+        json!({"field": "email", "operator": "IN", "value": ["a@b.c", "d@e.f"]})
+    ));
+    assert!(names(json!({"operator": "AND", "value": [
+        {"field": "owner_id", "operator": ">", "value": 1},
+        {"field": "email", "operator": "=", "value": "a@b.c"},
+    ]})));
+    assert!(names(json!({"operator": "OR", "value": [
+        {"field": "id", "operator": "IN", "value": ["c1"]},
+        {"field": "email", "operator": "=", "value": "a@b.c"},
+    ]})));
+    assert!(!names(
+        json!({"field": "email", "operator": "!=", "value": "a@b.c"})
+    ));
+    assert!(!names(
+        json!({"field": "email", "operator": "^", "value": "a"})
+    ));
+    assert!(!names(
+        json!({"field": "name", "operator": "=", "value": "Ann"})
+    ));
+    assert!(!names(json!({"operator": "OR", "value": [
+        {"field": "id", "operator": "=", "value": "c1"},
+        {"field": "owner_id", "operator": "=", "value": 1},
+    ]})));
+}

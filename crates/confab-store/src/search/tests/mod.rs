@@ -50,6 +50,7 @@ const SCHEMA: SearchSchema = SearchSchema {
         descending: true,
     },
     covered_columns: &[],
+    unique_columns: &[],
     folded_copies: &[],
 };
 
