@@ -1,11 +1,14 @@
 //! Paging parameters in, Intercom's `pages` objects out. Every paged list uses these.
 
+use axum::response::{IntoResponse, Response};
 use confab_domain::paging::{Cursor, CursorRequest, ListRequest, Page, PageNumberRequest};
 use confab_domain::ErrorCode;
+use http::header::CONTENT_TYPE;
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::render::Rendered;
 
 /// The page size rules of one list endpoint.
 #[derive(Debug, Clone, Copy)]
@@ -115,6 +118,20 @@ impl<D: Serialize> Serialize for ListBody<D> {
         map.serialize_entry("total_count", &self.total_count)?;
         map.serialize_entry("pages", &self.pages)?;
         map.end()
+    }
+}
+
+/// Written into a buffer sized for its items, which are already JSON text: a page of 150
+/// contacts is about 270 KB, which `axum::Json`, starting at 128 bytes, reaches by a dozen
+/// doublings, each a copy into fresh memory the kernel must zero.
+impl IntoResponse for ListBody<Vec<Rendered>> {
+    fn into_response(self) -> Response {
+        let items: usize = self.data.iter().map(|item| item.get().len() + 1).sum();
+        let mut body = Vec::with_capacity(items + 512);
+        match serde_json::to_writer(&mut body, &self) {
+            Ok(()) => ([(CONTENT_TYPE, "application/json")], body).into_response(),
+            Err(_) => ApiError::new(ErrorCode::ServerError).into_response(),
+        }
     }
 }
 

@@ -123,6 +123,13 @@ impl<'a> RequestBuilder<'a> {
         let body = if raw.is_empty() {
             Value::Null
         } else {
+            let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+            assert!(
+                content_type.is_some_and(|t| t.starts_with("application/json")),
+                "{} {} answered JSON as {content_type:?}",
+                self.method,
+                self.path
+            );
             serde_json::from_slice(&raw).unwrap_or_else(|e| {
                 panic!(
                     "{} {} answered a body that is not JSON ({e}): {}",

@@ -178,7 +178,7 @@ async fn list_contacts(
     ctx: Ctx,
     Path(company_id): Path<String>,
     Query(params): Query<CursorParams>,
-) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
+) -> ApiResult<ListBody<Vec<Rendered>>> {
     let request = cursor_request(
         params.per_page.as_deref(),
         params.starting_after.as_deref(),
@@ -194,5 +194,5 @@ async fn list_contacts(
         .record_page(&CONTACTS, &filters, Order::OldestFirst, &request)
         .await?;
     let contacts = render_contacts(&mut scope, &page.items, ctx.version).await?;
-    Ok(axum::Json(list_body(contacts, &page)))
+    Ok(list_body(contacts, &page))
 }

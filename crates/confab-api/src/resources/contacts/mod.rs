@@ -194,7 +194,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
+) -> ApiResult<ListBody<Vec<Rendered>>> {
     let request = list_request(
         params.page.as_deref(),
         params.per_page.as_deref(),
@@ -206,7 +206,7 @@ async fn list(
         .record_list_page(&CONTACTS, &listed_contacts(), Order::OldestFirst, &request)
         .await?;
     let data = render_contacts(&mut scope, &page.items, ctx.version).await?;
-    Ok(axum::Json(list_body(data, &page)))
+    Ok(list_body(data, &page))
 }
 
 async fn find_by_external_id(

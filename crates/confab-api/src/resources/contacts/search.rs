@@ -235,11 +235,11 @@ pub(super) async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Value>,
-) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
+) -> ApiResult<ListBody<Vec<Rendered>>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let base = listed(Vec::new());
     let page =
         crate::search::run_in(&mut scope, &CONTACTS, &CONTACTS_SEARCH, &body, &ctx, base).await?;
     let data = render_contacts(&mut scope, &page.items, ctx.version).await?;
-    Ok(axum::Json(list_body(data, &page)))
+    Ok(list_body(data, &page))
 }

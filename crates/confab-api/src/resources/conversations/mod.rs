@@ -162,7 +162,7 @@ async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<ListParams>,
-) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
+) -> ApiResult<ListBody<Vec<Rendered>>> {
     let request = cursor_request(
         params.per_page.as_deref(),
         params.starting_after.as_deref(),
@@ -174,9 +174,7 @@ async fn list(
         .await?;
     // List items carry no parts before Unstable.
     let view = view(&ctx, ctx.version == ApiVersion::Unstable, None);
-    Ok(axum::Json(
-        render_conversation_page(&mut scope, &page, view).await?,
-    ))
+    render_conversation_page(&mut scope, &page, view).await
 }
 
 /// `POST /conversations`: a contact starts a conversation; the answer is the message.

@@ -139,7 +139,7 @@ pub(super) async fn search(
     State(state): State<AppState>,
     ctx: Ctx,
     Json(body): Json<Value>,
-) -> ApiResult<axum::Json<ListBody<Vec<Rendered>>>> {
+) -> ApiResult<ListBody<Vec<Rendered>>> {
     let mut scope = state.store.read(&ctx.workspace().id).await?;
     let timezone = ctx.workspace().timezone.clone();
     let page = crate::search::run(
@@ -162,7 +162,5 @@ pub(super) async fn search(
         with_parts: ctx.version == ApiVersion::Unstable,
         plaintext: false,
     };
-    Ok(axum::Json(
-        render_conversation_page(&mut scope, &page, view).await?,
-    ))
+    render_conversation_page(&mut scope, &page, view).await
 }
