@@ -147,6 +147,15 @@ async fn walk(app: &TestApp, query: &Value, per_page: u32) -> (Vec<String>, Vec<
     (seen, totals)
 }
 
+/// `wanted` in the order `everyone` lists them.
+fn in_order_of(everyone: &[String], wanted: &[&String]) -> Vec<String> {
+    everyone
+        .iter()
+        .filter(|id| wanted.contains(id))
+        .cloned()
+        .collect()
+}
+
 /// A text pattern with few matches is paged from its matches sorted (SQLite finds them
 /// first), one with many by walking the order: both give the order and the totals of any
 /// other search, and ignore ASCII case as before.
@@ -177,13 +186,6 @@ async fn text_pattern_pages_keep_the_order_with_few_or_many_matches() {
     )
     .await;
     assert_eq!(everyone.len(), 31);
-    let in_order = |wanted: &[String]| -> Vec<String> {
-        everyone
-            .iter()
-            .filter(|id| wanted.contains(id))
-            .cloned()
-            .collect()
-    };
     // per_page 1: the first look stops at 12 × 2 matches, so 5 are few and 31 are many.
     for (query, expected) in [
         (
@@ -209,9 +211,13 @@ async fn text_pattern_pages_keep_the_order_with_few_or_many_matches() {
     ] {
         for per_page in [1, 2, 50] {
             let (seen, totals) = walk(&app, &query, per_page).await;
-            let wanted: Vec<String> = seen.clone();
+            let wanted: Vec<&String> = seen.iter().collect();
             assert_eq!(seen.len(), expected, "{query} at {per_page}");
-            assert_eq!(seen, in_order(&wanted), "{query} at {per_page}: order");
+            assert_eq!(
+                seen,
+                in_order_of(&everyone, &wanted),
+                "{query} at {per_page}: order"
+            );
             assert!(
                 totals.iter().all(|t| *t == json!(expected)),
                 "{query} at {per_page}: totals {totals:?}"
@@ -246,13 +252,7 @@ async fn searches_naming_their_contacts_page_in_order() {
     )
     .await;
     assert_eq!(everyone.len(), 9);
-    let in_order = |wanted: &[&String]| -> Vec<String> {
-        everyone
-            .iter()
-            .filter(|id| wanted.contains(id))
-            .cloned()
-            .collect()
-    };
+    let in_order = |wanted: &[&String]| in_order_of(&everyone, wanted);
     let named = ["named-0", "named-3", "named-4", "named-7", "nobody"];
     for (query, expected) in [
         (
