@@ -123,6 +123,28 @@ impl LitePool {
         .await
         .map_err(|_| StoreError::Busy)?
         .map_err(|_| StoreError::Busy)?;
+        self.lease(permit)
+    }
+
+    /// Another read connection, if fewer than `busy` are in use: for work that only helps
+    /// while the process has cores to spare, such as a count split across connections. Under
+    /// load the readers are in use, and the work goes without.
+    pub(crate) fn try_spare(self: &Arc<Self>, busy: usize) -> Option<Lease> {
+        if MAX_READERS - self.readers.available_permits() >= busy {
+            return None;
+        }
+        let permit = Arc::clone(&self.readers).try_acquire_owned().ok()?;
+        match self.lease(permit) {
+            Ok(lease) => Some(lease),
+            Err(err) => {
+                tracing::warn!(error = %err, "no spare SQLite read connection");
+                None
+            }
+        }
+    }
+
+    /// An idle read connection, or a new one, under `permit`.
+    fn lease(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> Result<Lease, StoreError> {
         let idle = self.idle.lock().pop();
         let conn = match idle {
             Some(conn) => conn,
@@ -216,6 +238,12 @@ impl Lease {
             Some(conn) => conn,
             None => unreachable!("a lease holds its connection until dropped"),
         }
+    }
+
+    /// Another read connection to the same database, if fewer than `busy` are in use
+    /// ([`LitePool::try_spare`]).
+    pub(crate) fn spare(&self, busy: usize) -> Option<Lease> {
+        self.pool.try_spare(busy)
     }
 
     /// When a statement started now must stop.

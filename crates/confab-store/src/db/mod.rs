@@ -65,6 +65,27 @@ impl Db {
         }
     }
 
+    /// More read connections to the same database, for work split across them, while
+    /// fewer than `busy` reads are in use in the process, this one included (SQLite; none
+    /// otherwise: PostgreSQL splits a scan among its own parallel workers).
+    pub(crate) fn spare_readers(&self, busy: usize) -> Vec<Db> {
+        let Inner::Lite(lease) = &self.0 else {
+            return Vec::new();
+        };
+        std::iter::from_fn(|| lease.spare(busy))
+            .map(Db::lite)
+            .collect()
+    }
+
+    /// When a read statement started now on this connection must stop (SQLite reads; none
+    /// otherwise).
+    pub(crate) fn read_deadline(&self) -> Option<std::time::Instant> {
+        match &self.0 {
+            Inner::Lite(lease) => Some(lease.deadline()),
+            _ => None,
+        }
+    }
+
     fn target(&mut self) -> Result<Target<'_>, StoreError> {
         Ok(match &mut self.0 {
             Inner::Lite(lease) => {
@@ -284,6 +305,9 @@ pub(crate) struct Query<'q> {
     planned_per_call: bool,
     /// How much of a table it may read ([`Query::reach`]).
     reach: lite::Reach,
+    /// When it must stop at the latest, if sooner than its connection's limit
+    /// ([`Query::due_by`]).
+    due: Option<std::time::Instant>,
 }
 
 /// A statement without rows to return: what it changed.
@@ -304,6 +328,7 @@ pub(crate) fn query(sql: &str) -> Query<'_> {
         args: Vec::new(),
         planned_per_call: false,
         reach: lite::Reach::Narrow,
+        due: None,
     }
 }
 
@@ -330,6 +355,7 @@ impl<'q> Query<'q> {
             args,
             planned_per_call: false,
             reach: lite::Reach::Narrow,
+            due: None,
         }
     }
 
@@ -346,6 +372,18 @@ impl<'q> Query<'q> {
     pub(crate) fn reach(mut self, reach: lite::Reach) -> Self {
         self.reach = reach;
         self
+    }
+
+    /// Stops this SQLite read by `due` if its connection's time limit would let it run
+    /// longer: one of several statements that make up one read within that limit.
+    pub(crate) fn due_by(mut self, due: Option<std::time::Instant>) -> Self {
+        self.due = due;
+        self
+    }
+
+    /// The sooner of the connection's `deadline` and [`Query::due_by`]'s.
+    fn until(&self, deadline: Option<std::time::Instant>) -> Option<std::time::Instant> {
+        deadline.map(|limit| self.due.map_or(limit, |due| due.min(limit)))
     }
 
     pub(crate) fn bind(mut self, value: impl Into<Arg>) -> Self {
@@ -368,12 +406,14 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn fetch_all(self, db: &mut Db) -> Result<Vec<Row>, StoreError> {
         match db.target()? {
-            Target::Lite(conn, deadline) => Ok(lite::run(conn, self.reach, deadline, |c| {
-                lite::fetch(c, self.sql, &self.args, usize::MAX)
-            })?
-            .into_iter()
-            .map(Row::Lite)
-            .collect()),
+            Target::Lite(conn, deadline) => {
+                Ok(lite::run(conn, self.reach, self.until(deadline), |c| {
+                    lite::fetch(c, self.sql, &self.args, usize::MAX)
+                })?
+                .into_iter()
+                .map(Row::Lite)
+                .collect())
+            }
             Target::Pg(conn) => Ok(self
                 .pg()
                 .fetch_all(conn)
@@ -386,12 +426,14 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn fetch_optional(self, db: &mut Db) -> Result<Option<Row>, StoreError> {
         match db.target()? {
-            Target::Lite(conn, deadline) => Ok(lite::run(conn, self.reach, deadline, |c| {
-                lite::fetch(c, self.sql, &self.args, 1)
-            })?
-            .into_iter()
-            .next()
-            .map(Row::Lite)),
+            Target::Lite(conn, deadline) => {
+                Ok(lite::run(conn, self.reach, self.until(deadline), |c| {
+                    lite::fetch(c, self.sql, &self.args, 1)
+                })?
+                .into_iter()
+                .next()
+                .map(Row::Lite))
+            }
             Target::Pg(conn) => Ok(self.pg().fetch_optional(conn).await?.map(Row::Pg)),
         }
     }
@@ -404,9 +446,11 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn execute(self, db: &mut Db) -> Result<Done, StoreError> {
         let rows_affected = match db.target()? {
-            Target::Lite(conn, deadline) => lite::run(conn, self.reach, deadline, |c| {
-                lite::execute(c, self.sql, &self.args)
-            })?,
+            Target::Lite(conn, deadline) => {
+                lite::run(conn, self.reach, self.until(deadline), |c| {
+                    lite::execute(c, self.sql, &self.args)
+                })?
+            }
             Target::Pg(conn) => self.pg().execute(conn).await?.rows_affected(),
         };
         Ok(Done { rows_affected })

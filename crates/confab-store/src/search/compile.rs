@@ -6,7 +6,8 @@ use confab_domain::search::{FieldType, Lowered, Predicate, Scalar, SearchTarget,
 use confab_domain::{DomainError, ErrorCode};
 use sea_query::{Alias, Cond, Condition, Expr, Func, Query, SelectStatement, SimpleExpr};
 
-use super::{SearchSchema, Target, RELATED};
+use super::slices::SliceBy;
+use super::{BaseFilter, SearchSchema, Target, RELATED};
 use crate::Backend;
 
 /// The name the link table goes by inside a search's subqueries.
@@ -34,6 +35,17 @@ impl Compiler<'_> {
             Lowered::Pred(predicate) => self.predicate(predicate)?,
             Lowered::Within { query, negated } => self.within(query, *negated)?,
         })
+    }
+
+    /// The rows of the workspace that `query` and `base` find. The query's own tests come
+    /// before the base filter's: SQLite tests a row's terms in the order written and stops
+    /// at the first that fails, and a query's tests reject most rows, where the base filter
+    /// passes nearly all of them (decision 0048).
+    pub fn matches(&self, query: &Lowered, base: &BaseFilter) -> Result<Condition, DomainError> {
+        Ok(Cond::all()
+            .add(Expr::expr(self.column("workspace_id")).eq(self.workspace))
+            .add(self.condition(query)?)
+            .add(base.condition(self)))
     }
 
     /// Whether `query`'s best plan turns on its values, so PostgreSQL should plan it per
@@ -67,6 +79,40 @@ impl Compiler<'_> {
                             || self.schema.unique_columns.contains(&column))
             }
         }
+    }
+
+    /// The column whose ranges split `query`'s count across SQLite read connections
+    /// ([`super::slices`]), if a conjunct of the query puts the count's walk in that column's
+    /// order: a positive pattern (`~`, `^`, `$`) on one of the schema's
+    /// [`pattern_index_columns`](super::SearchSchema::pattern_index_columns) walks that
+    /// column's index; an `=` or `IN` on a custom attribute walks the attribute's index,
+    /// which orders each value's rows by the default order column. A pattern wins, as its
+    /// index holds every row. PostgreSQL splits its own scans among parallel workers.
+    pub fn count_slices_by(&self, query: &Lowered) -> Option<SliceBy> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let conjuncts = match query {
+            Lowered::And(children) => children.as_slice(),
+            other => std::slice::from_ref(other),
+        };
+        let mut by = None;
+        for c in conjuncts {
+            let Lowered::Pred(p) = c else { continue };
+            match (self.target(&p.target), &p.test) {
+                (
+                    Ok(Target::Column(column)),
+                    Test::Contains(_) | Test::StartsWith(_) | Test::EndsWith(_),
+                ) if self.schema.pattern_index_columns.contains(&column) => {
+                    return Some(SliceBy::Text(column));
+                }
+                (Ok(Target::CustomAttribute(_)), Test::Eq(_) | Test::In(_)) => {
+                    by = Some(SliceBy::Order);
+                }
+                _ => {}
+            }
+        }
+        by
     }
 
     /// Whether `query` tests a text pattern (`~`, `!~`, `^`, `$`) outside a segment.

@@ -5,6 +5,7 @@
 
 pub(crate) mod bind;
 mod compile;
+mod slices;
 
 #[cfg(test)]
 mod tests;
@@ -188,6 +189,16 @@ fn page_statement(
     Ok(select)
 }
 
+/// `SELECT COUNT(*)` of `schema`'s rows that pass `matches`.
+fn count_of(schema: &SearchSchema, matches: Condition) -> SelectStatement {
+    let mut count = Query::select();
+    count
+        .expr(Expr::cust("COUNT(*)"))
+        .from(Alias::new(schema.table))
+        .cond_where(matches);
+    count
+}
+
 /// What each row of a search page shows.
 enum Shown<'t> {
     /// The public id column.
@@ -263,6 +274,11 @@ pub struct SearchSchema {
     /// `IN` on one finds at most about as many rows as it names, so its page reads them
     /// whole in one statement ([`PagePlan::Named`]).
     pub unique_columns: &'static [&'static str],
+    /// Text columns with an index of every row ordered by the column that a pattern test
+    /// on it (`~`, `^`, `$`) walks on SQLite (contacts: `name`, through
+    /// `contacts_fulltext_name_cover`, decision 0042): the count of such a search splits
+    /// into ranges of the column ([`slices`]).
+    pub pattern_index_columns: &'static [&'static str],
     /// On PostgreSQL, stored copies of text columns folded when written, as `(column,
     /// copy)`: case-insensitive tests read the copy instead of `LOWER(column)`, which
     /// costs about 150 ns a row under a UTF-8 locale (migration 0019, decision 0043). SQLite
@@ -579,21 +595,9 @@ impl<C: Conn> Scope<C> {
             schema,
             workspace: ws,
         };
-        let table = Alias::new(schema.table);
         let per_call = compiler.values_decide_plan(query);
-        // The query's own tests come before the base filter's: SQLite tests a row's terms in
-        // the order written and stops at the first that fails, and a query's tests reject
-        // most rows, where the base filter passes nearly all of them (decision 0048).
-        let matches = Cond::all()
-            .add(Expr::expr(compiler.column("workspace_id")).eq(ws))
-            .add(compiler.condition(query)?)
-            .add(base.condition(&compiler));
-
-        let mut count = Query::select();
-        count
-            .expr(Expr::cust("COUNT(*)"))
-            .from(table.clone())
-            .cond_where(matches.clone());
+        let matches = compiler.matches(query, base)?;
+        let count = count_of(schema, matches.clone());
         let (count_sql, count_values) = build(&count, compiler.backend);
         tracing::trace!(sql = %count_sql, values = ?count_values, "search count");
         let fingerprint = fingerprint(&count_sql, &count_values);
@@ -644,13 +648,8 @@ impl<C: Conn> Scope<C> {
             Some(count) => count,
             None if whole => kept,
             None => {
-                let total: i64 = bind::query(&count_sql, count_values)?
-                    .planned_per_call(per_call)
-                    .reach(Reach::Scans)
-                    .fetch_one(&mut *conn)
-                    .await?
-                    .try_get(0)?;
-                u64::try_from(total).unwrap_or(0)
+                let by = compiler.count_slices_by(query);
+                slices::count(conn, &compiler, &count, by, per_call).await?
             }
         };
         let mut found = Page::from_overfetch(rows, page, total, |r| {

@@ -72,6 +72,7 @@ pub const COMPANIES_SEARCH: Searchable = Searchable {
         },
         covered_columns: &[],
         unique_columns: &["company_id"],
+        pattern_index_columns: &[],
         folded_copies: &[],
     },
     model: DataModel::Company,

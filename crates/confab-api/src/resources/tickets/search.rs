@@ -124,6 +124,7 @@ pub const TICKETS_SEARCH: Searchable = Searchable {
         },
         covered_columns: &[],
         unique_columns: &[],
+        pattern_index_columns: &[],
         folded_copies: &[],
     },
     // Unused: ticket attributes come from the ticket types, not from data attributes.

@@ -51,6 +51,7 @@ const SCHEMA: SearchSchema = SearchSchema {
     },
     covered_columns: &[],
     unique_columns: &[],
+    pattern_index_columns: &["name"],
     folded_copies: &[],
 };
 
@@ -294,3 +295,4 @@ async fn check(store: &Store, cases: Vec<(Value, &[&str])>) {
 }
 
 mod cases;
+mod slices;
