@@ -14,6 +14,7 @@ mod company_lists;
 mod company_segments;
 mod contacts;
 mod contacts_search;
+mod contacts_search_counts;
 mod contacts_search_indexes;
 mod conversation_routing;
 mod conversations;
