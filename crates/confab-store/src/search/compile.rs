@@ -85,8 +85,9 @@ impl Compiler<'_> {
     /// ([`super::slices`]), if a conjunct of the query puts the count's walk in that column's
     /// order: a positive pattern (`~`, `^`, `$`) on one of the schema's
     /// [`pattern_index_columns`](super::SearchSchema::pattern_index_columns) walks that
-    /// column's index; an `=` or `IN` on a custom attribute walks the attribute's index,
-    /// which orders each value's rows by the default order column. A pattern wins, as its
+    /// column's index; an `=` or `IN` on a custom attribute walks the attribute's index (if
+    /// the schema has [`attribute_indexes`](super::SearchSchema::attribute_indexes)), which
+    /// orders each value's rows by the default order column. A pattern wins, as its
     /// index holds every row. PostgreSQL splits its own scans among parallel workers.
     pub fn count_slices_by(&self, query: &Lowered) -> Option<SliceBy> {
         if self.backend != Backend::Sqlite {
@@ -106,7 +107,9 @@ impl Compiler<'_> {
                 ) if self.schema.pattern_index_columns.contains(&column) => {
                     return Some(SliceBy::Text(column));
                 }
-                (Ok(Target::CustomAttribute(_)), Test::Eq(_) | Test::In(_)) => {
+                (Ok(Target::CustomAttribute(_)), Test::Eq(_) | Test::In(_))
+                    if self.schema.attribute_indexes =>
+                {
                     by = Some(SliceBy::Order);
                 }
                 _ => {}

@@ -274,6 +274,10 @@ pub struct SearchSchema {
     /// `IN` on one finds at most about as many rows as it names, so its page reads them
     /// whole in one statement ([`PagePlan::Named`]).
     pub unique_columns: &'static [&'static str],
+    /// Whether each declared custom attribute has an index ordered by the default order
+    /// ([`crate::Store::index_custom_attribute`]): then the count of an `=` or `IN` on one
+    /// splits into ranges of that order ([`slices`]).
+    pub attribute_indexes: bool,
     /// Text columns with an index of every row ordered by the column that a pattern test
     /// on it (`~`, `^`, `$`) walks on SQLite (contacts: `name`, through
     /// `contacts_fulltext_name_cover`, decision 0042): the count of such a search splits

@@ -72,6 +72,7 @@ pub const COMPANIES_SEARCH: Searchable = Searchable {
         },
         covered_columns: &[],
         unique_columns: &["company_id"],
+        attribute_indexes: true,
         pattern_index_columns: &[],
         folded_copies: &[],
     },

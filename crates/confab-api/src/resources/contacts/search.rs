@@ -214,6 +214,7 @@ pub const CONTACTS_SEARCH: Searchable = Searchable {
             "signed_up_at",
         ],
         unique_columns: &["external_id"],
+        attribute_indexes: true,
         pattern_index_columns: &["name"],
         folded_copies: &[("name", "name_folded"), ("email", "email_folded")],
     },

@@ -128,6 +128,7 @@ pub const CONVERSATIONS_SEARCH: Searchable = Searchable {
         },
         covered_columns: &[],
         unique_columns: &[],
+        attribute_indexes: true,
         pattern_index_columns: &[],
         folded_copies: &[],
     },

@@ -124,6 +124,8 @@ pub const TICKETS_SEARCH: Searchable = Searchable {
         },
         covered_columns: &[],
         unique_columns: &[],
+        // Ticket attributes are declared by ticket types, which build no index.
+        attribute_indexes: false,
         pattern_index_columns: &[],
         folded_copies: &[],
     },

@@ -51,6 +51,7 @@ const SCHEMA: SearchSchema = SearchSchema {
     },
     covered_columns: &[],
     unique_columns: &[],
+    attribute_indexes: true,
     pattern_index_columns: &["name"],
     folded_copies: &[],
 };

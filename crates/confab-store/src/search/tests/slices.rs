@@ -183,6 +183,15 @@ fn only_counts_walking_an_ordered_index_split_and_only_on_sqlite() {
     ] {
         assert_eq!(by(query.clone()), None, "{query}");
     }
+    let unindexed = SearchSchema {
+        attribute_indexes: false,
+        ..SCHEMA
+    };
+    let without_indexes = Compiler {
+        schema: &unindexed,
+        ..sqlite()
+    };
+    assert_eq!(without_indexes.count_slices_by(&lowered(&plan())), None);
     let postgres = Compiler {
         backend: Backend::Postgres,
         ..sqlite()
