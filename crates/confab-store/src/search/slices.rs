@@ -38,10 +38,19 @@ const RANGES_PER_READER: usize = 4;
 /// Rows read to place the bounds of a text column's ranges, per range.
 const SAMPLES_PER_RANGE: usize = 8;
 
-/// The cores this process may run on.
-fn cores() -> usize {
-    static CORES: OnceLock<usize> = OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+/// Connections one count uses at most: past a few, each adds more bounds to place and
+/// statements to start than it saves.
+const MAX_READERS_PER_COUNT: usize = 8;
+
+/// The connections one count may use: one per core this process may run on, up to
+/// [`MAX_READERS_PER_COUNT`].
+fn readers() -> usize {
+    static READERS: OnceLock<usize> = OnceLock::new();
+    *READERS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, NonZeroUsize::get)
+            .min(MAX_READERS_PER_COUNT)
+    })
 }
 
 /// The number of rows `count` (`SELECT COUNT(*) … WHERE matches`) finds, split by `by` across
@@ -54,7 +63,7 @@ pub(super) async fn count(
     per_call: bool,
 ) -> Result<u64, StoreError> {
     let spare = match by {
-        Some(_) if cores() > 1 => conn.spare_readers(cores()),
+        Some(_) if readers() > 1 => conn.spare_readers(readers()),
         _ => Vec::new(),
     };
     let statements = match by {
