@@ -130,6 +130,16 @@ impl TestApp {
         (workspace, token)
     }
 
+    /// Declares a custom data attribute of contacts through the API (`POST /data_attributes`),
+    /// which also builds its search index.
+    pub async fn declare_contact_attribute(&self, name: &str, data_type: &str) {
+        self.post("/data_attributes")
+            .json(&serde_json::json!({"name": name, "model": "contact", "data_type": data_type}))
+            .send()
+            .await
+            .assert_status(200);
+    }
+
     /// The router, to send requests the builder cannot express.
     pub fn router(&self) -> Router {
         self.router.clone()

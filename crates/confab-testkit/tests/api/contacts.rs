@@ -124,11 +124,7 @@ async fn external_ids_and_user_emails_are_unique_but_leads_may_share_an_email() 
 async fn an_update_changes_only_what_it_sends_and_merges_custom_attributes() {
     let app = TestApp::new().await;
     for (name, data_type) in [("plan", "string"), ("seats", "integer")] {
-        app.post("/data_attributes")
-            .json(&json!({"name": name, "model": "contact", "data_type": data_type}))
-            .send()
-            .await
-            .assert_status(200);
+        app.declare_contact_attribute(name, data_type).await;
     }
     let created = app
         .post("/contacts")

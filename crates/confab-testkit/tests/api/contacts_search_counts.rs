@@ -33,11 +33,7 @@ async fn walk(app: &TestApp, query: &Value, per_page: u32) -> (Vec<String>, Vec<
 #[tokio::test]
 async fn totals_of_attribute_and_name_searches_count_every_match_once() {
     let app = TestApp::new().await;
-    app.post("/data_attributes")
-        .json(&json!({"name": "plan", "model": "contact", "data_type": "string"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.declare_contact_attribute("plan", "string").await;
     let names = [
         "Ann Smith",
         "bob smithers",

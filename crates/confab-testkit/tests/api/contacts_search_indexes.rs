@@ -73,11 +73,7 @@ const NEEDLES: [&str; 16] = [
 #[tokio::test]
 async fn contains_on_an_indexed_field_matches_the_unindexed_answer() {
     let app = TestApp::new().await;
-    app.post("/data_attributes")
-        .json(&json!({"name": "nick", "model": "contact", "data_type": "string"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.declare_contact_attribute("nick", "string").await;
     let mut named = Vec::new();
     for (i, name) in NAMES.iter().enumerate() {
         let body = json!({"email": format!("n{i}@names.test"), "name": name,

@@ -52,11 +52,7 @@ async fn visitors_are_not_contacts() {
 #[tokio::test]
 async fn a_visitor_is_updated_by_id_or_user_id_with_checked_custom_attributes() {
     let app = TestApp::new().await;
-    app.post("/data_attributes")
-        .json(&json!({"name": "plan", "model": "contact", "data_type": "string"}))
-        .send()
-        .await
-        .assert_status(200);
+    app.declare_contact_attribute("plan", "string").await;
     let created = visitor(&app, json!({})).await;
     let res = app
         .put("/visitors")
