@@ -653,7 +653,8 @@ impl<C: Conn> Scope<C> {
             None if whole => kept,
             None => {
                 let by = compiler.count_slices_by(query);
-                slices::count(conn, &compiler, &count, by, per_call).await?
+                let built = (count_sql, count_values);
+                slices::count(conn, &compiler, (&count, built), by, per_call).await?
             }
         };
         let mut found = Page::from_overfetch(rows, page, total, |r| {

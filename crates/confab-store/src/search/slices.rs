@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use sea_query::{Alias, Expr, Order as SqlOrder, Query, SelectStatement, SimpleExpr, Values};
+use sea_query::{Alias, Expr, Order as SqlOrder, Query, SelectStatement, Value, Values};
 
 use super::compile::Compiler;
 use super::{bind, build};
@@ -53,12 +53,13 @@ fn readers() -> usize {
     })
 }
 
-/// The number of rows `count` (`SELECT COUNT(*) … WHERE matches`) finds, split by `by` across
-/// `conn` and more read connections while fewer reads than cores are running.
+/// The number of rows `count` (`SELECT COUNT(*) … WHERE matches`, `built` as SQL) finds,
+/// split by `by` across `conn` and more read connections while fewer reads than cores are
+/// running.
 pub(super) async fn count(
     conn: &mut Db,
     compiler: &Compiler<'_>,
-    count: &SelectStatement,
+    (count, built): (&SelectStatement, (String, Values)),
     by: Option<SliceBy>,
     per_call: bool,
 ) -> Result<u64, StoreError> {
@@ -66,15 +67,13 @@ pub(super) async fn count(
         Some(_) if readers() > 1 => conn.spare_readers(readers()),
         _ => Vec::new(),
     };
-    let statements = match by {
-        Some(by) if !spare.is_empty() => {
-            let bounds = bounds(conn, compiler, by, (spare.len() + 1) * RANGES_PER_READER).await?;
-            ranges(compiler, count, by, &bounds)
-        }
-        _ => Vec::new(),
+    let (Some(by), false) = (by, spare.is_empty()) else {
+        return count_one(conn, built, per_call, None).await;
     };
+    let bounds = bounds(conn, compiler, by, (spare.len() + 1) * RANGES_PER_READER).await?;
+    let statements = ranges(compiler, count, by, &bounds);
     if statements.len() < 2 {
-        return count_one(conn, build(count, compiler.backend), per_call, None).await;
+        return count_one(conn, built, per_call, None).await;
     }
     count_ranges(conn, spare, statements, per_call).await
 }
@@ -136,22 +135,6 @@ pub(super) async fn count_one(
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
-/// A bound between two ranges.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Bound {
-    Int(i64),
-    Text(String),
-}
-
-impl From<Bound> for SimpleExpr {
-    fn from(bound: Bound) -> Self {
-        match bound {
-            Bound::Int(v) => Expr::val(v).into(),
-            Bound::Text(v) => Expr::val(v).into(),
-        }
-    }
-}
-
 /// Up to `ranges - 1` increasing bounds that split the workspace's rows into about `ranges`
 /// ranges of `by`'s column. The default order column is split evenly between its least and
 /// greatest values (two seeks of its index). A text column is split at the values of rows
@@ -163,7 +146,7 @@ pub(super) async fn bounds(
     compiler: &Compiler<'_>,
     by: SliceBy,
     ranges: usize,
-) -> Result<Vec<Bound>, StoreError> {
+) -> Result<Vec<Value>, StoreError> {
     let order = compiler.schema.default_order.column;
     let (Some(least), Some(greatest)) = (
         extreme(conn, compiler, SqlOrder::Asc).await?,
@@ -176,8 +159,8 @@ pub(super) async fn bounds(
         let offset = span * i128::try_from(i).unwrap_or(0) / i128::try_from(of).unwrap_or(1);
         i64::try_from(i128::from(least) + offset).unwrap_or(greatest)
     };
-    let mut bounds: Vec<Bound> = match by {
-        SliceBy::Order => (1..ranges).map(|i| Bound::Int(at(i, ranges))).collect(),
+    let mut bounds: Vec<Value> = match by {
+        SliceBy::Order => (1..ranges).map(|i| Value::from(at(i, ranges))).collect(),
         SliceBy::Text(column) => {
             let samples = ranges * SAMPLES_PER_RANGE;
             let mut values = Vec::with_capacity(samples);
@@ -201,7 +184,7 @@ pub(super) async fn bounds(
             values.sort_unstable();
             (1..ranges)
                 .filter_map(|i| values.get(i * values.len() / ranges).cloned())
-                .map(Bound::Text)
+                .map(Value::from)
                 .collect()
         }
     };
@@ -234,7 +217,7 @@ pub(super) fn ranges(
     compiler: &Compiler<'_>,
     count: &SelectStatement,
     by: SliceBy,
-    bounds: &[Bound],
+    bounds: &[Value],
 ) -> Vec<(String, Values)> {
     debug_assert_eq!(compiler.backend, Backend::Sqlite);
     let column = compiler.column(match by {
@@ -252,10 +235,10 @@ pub(super) fn ranges(
         .map(|(from, until)| {
             let mut range = count.clone();
             if let Some(from) = from {
-                range.and_where(Expr::expr(column.clone()).gte(SimpleExpr::from(from)));
+                range.and_where(Expr::expr(column.clone()).gte(from));
             }
             if let Some(until) = until {
-                range.and_where(Expr::expr(column.clone()).lt(SimpleExpr::from(until)));
+                range.and_where(Expr::expr(column.clone()).lt(until));
             }
             build(&range, compiler.backend)
         })
