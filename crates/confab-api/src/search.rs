@@ -13,7 +13,7 @@ use confab_domain::record::{Record, Table};
 use confab_domain::search::{
     self, CustomAttributeTypes, FieldTable, FieldType, SearchField, SearchRequest,
 };
-use confab_store::search::{BaseFilter, Order, SearchSchema, Target};
+use confab_store::search::{BaseFilter, Order, SearchSchema, Target, WhenLarge};
 use confab_store::{Conn, Scope};
 
 use crate::custom_attributes::custom_attributes_of;
@@ -108,25 +108,33 @@ pub async fn index_attribute(
     name: &str,
     data_type: DataType,
 ) {
-    use crate::resources::{companies, contacts, conversations};
-    let searchable = match model {
-        DataModel::Contact => &contacts::search::CONTACTS_SEARCH,
-        DataModel::Company => &companies::search::COMPANIES_SEARCH,
-        DataModel::Conversation => &conversations::search::CONVERSATIONS_SEARCH,
-    };
     let indexed = store
-        .index_custom_attribute(&searchable.schema, name, field_type(data_type))
+        .index_custom_attribute(searchable_of(model), name, field_type(data_type))
         .await;
     if let Err(err) = indexed {
         tracing::warn!(error = %err, attribute = name, "creating a search index failed");
     }
 }
 
+fn searchable_of(model: DataModel) -> &'static SearchSchema {
+    use crate::resources::{companies, contacts, conversations};
+    match model {
+        DataModel::Contact => &contacts::search::CONTACTS_SEARCH.schema,
+        DataModel::Company => &companies::search::COMPANIES_SEARCH.schema,
+        DataModel::Conversation => &conversations::search::CONVERSATIONS_SEARCH.schema,
+    }
+}
+
 /// Creates the search indexes of every custom data attribute of every workspace that lacks
 /// them: attributes declared before an index shape existed (an upgrade), or whose index
 /// failed when they were created. Idempotent and cheap when every index exists; run by
-/// `confab serve` in the background at start.
-pub async fn index_declared_attributes(store: &confab_store::Store) -> ApiResult<()> {
+/// `confab serve` in the background at start, where `when_large` is
+/// [`WhenLarge::Skip`]: only `confab migrate` rewrites a large table to add the value
+/// columns PostgreSQL searches read (decision 0053).
+pub async fn index_declared_attributes(
+    store: &confab_store::Store,
+    when_large: WhenLarge,
+) -> ApiResult<()> {
     // One index serves every workspace's attribute of the same model, name and type.
     let mut declared: Vec<(DataModel, String, DataType)> = Vec::new();
     for workspace in store.workspaces().await? {
@@ -142,6 +150,24 @@ pub async fn index_declared_attributes(store: &confab_store::Store) -> ApiResult
                     declared.push(key);
                 }
             }
+        }
+    }
+    // Every value column a table lacks comes in one table rewrite (PostgreSQL, decision
+    // 0053), not one rewrite per attribute.
+    for model in [
+        DataModel::Contact,
+        DataModel::Company,
+        DataModel::Conversation,
+    ] {
+        let attributes: Vec<(&str, FieldType)> = declared
+            .iter()
+            .filter(|(m, _, _)| *m == model)
+            .map(|(_, name, data_type)| (name.as_str(), field_type(*data_type)))
+            .collect();
+        if !attributes.is_empty() {
+            store
+                .add_attribute_value_columns(searchable_of(model), &attributes, when_large)
+                .await?;
         }
     }
     for (model, name, data_type) in declared {

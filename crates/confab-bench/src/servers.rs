@@ -143,7 +143,8 @@ pub async fn start_confab_on_existing(url: &str) -> anyhow::Result<(Running, Sto
         .context("cannot open the seeded database")?;
     store.migrate().await.context("migration failed")?;
     let boot = bootstrap::ensure_default_workspace(&store, Some(TOKEN), system_now()).await?;
-    confab_api::search::index_declared_attributes(&store)
+    // As `confab migrate` does: a large seeded table gets its value columns (decision 0053).
+    confab_api::search::index_declared_attributes(&store, confab_store::search::WhenLarge::Rewrite)
         .await
         .map_err(|e| anyhow::anyhow!("indexing declared attributes: {e:?}"))?;
     let config = ApiConfig {

@@ -245,6 +245,31 @@ impl Store {
         Ok(())
     }
 
+    /// [`Self::execute_ddl`] for a statement that locks a table whole (PostgreSQL), waiting
+    /// at most `lock_wait` for the lock: while it waits, every other statement on the table
+    /// queues behind it.
+    pub(crate) async fn execute_ddl_waiting(
+        &self,
+        sql: &str,
+        lock_wait: Duration,
+    ) -> Result<(), StoreError> {
+        let Pools::Postgres(pool) = &self.pools else {
+            return self.execute_ddl(sql).await;
+        };
+        without_time_limit(pool, async |conn| {
+            sqlx::query(&format!("SET lock_timeout = {}", lock_wait.as_millis()))
+                .execute(&mut *conn)
+                .await?;
+            let done = sqlx::query(sql).execute(&mut *conn).await;
+            sqlx::query("RESET lock_timeout")
+                .execute(&mut *conn)
+                .await?;
+            done?;
+            Ok(())
+        })
+        .await
+    }
+
     /// A connection for reads outside any workspace's scope.
     pub(crate) async fn connection(&self) -> Result<Db, StoreError> {
         Ok(match &self.pools {

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use confab_domain::clock::system_now;
 use confab_domain::models::WorkspaceId;
 use confab_store::bootstrap;
+use confab_store::search::WhenLarge;
 use confab_store::tenancy::NewWorkspace;
 use confab_store::Store;
 
@@ -171,7 +172,12 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(_) => serve::run(config).await,
         Command::Migrate => {
-            open_store(&config).await?;
+            let store = open_store(&config).await?;
+            // The search indexes and value columns of declared attributes, large tables
+            // included: migrating is the quiet time their rewrite waits for (decision 0053).
+            confab_api::search::index_declared_attributes(&store, WhenLarge::Rewrite)
+                .await
+                .map_err(|err| anyhow::anyhow!("indexing declared attributes failed: {err:?}"))?;
             println!("database is up to date");
             Ok(())
         }

@@ -6,6 +6,7 @@ use anyhow::Context;
 use confab_api::{app, AppState};
 use confab_domain::clock::system_now;
 use confab_store::bootstrap;
+use confab_store::search::WhenLarge;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::Config;
@@ -52,7 +53,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let statistics = tokio::spawn(keep_statistics(store.clone()));
     let indexing = store.clone();
     tokio::spawn(async move {
-        if let Err(err) = confab_api::search::index_declared_attributes(&indexing).await {
+        if let Err(err) =
+            confab_api::search::index_declared_attributes(&indexing, WhenLarge::Skip).await
+        {
             tracing::warn!(error = ?err, "indexing declared attributes failed");
         }
     });

@@ -18,6 +18,9 @@ pub(super) struct Compiler<'a> {
     pub backend: Backend,
     pub schema: &'a SearchSchema,
     pub workspace: &'a str,
+    /// The attribute value columns the table has (PostgreSQL, decision 0053): an attribute
+    /// with one is read from it rather than from its JSON.
+    pub value_columns: &'a [String],
 }
 
 impl Compiler<'_> {
@@ -176,12 +179,25 @@ impl Compiler<'_> {
                 _ => test(self.backend, self.column(column), &p.test, fold),
             },
             Target::CustomAttribute(json) => {
-                let name = match &p.target {
-                    SearchTarget::Custom(name) => name.as_str(),
-                    SearchTarget::Field(name) => name,
-                };
-                let value = self.attribute(json, name, p.ty);
-                test(self.backend, value, &p.test, fold)
+                let name = custom_name(&p.target);
+                match self.value_column(json, name, p.ty) {
+                    // Written already folded, as a folded copy is.
+                    Some(column) => {
+                        let fold = if fold == Fold::Both {
+                            Fold::Values
+                        } else {
+                            fold
+                        };
+                        let column = Expr::col((Alias::new(self.schema.table), Alias::new(column)));
+                        test(self.backend, column.into(), &p.test, fold)
+                    }
+                    None => test(
+                        self.backend,
+                        self.attribute(json, name, p.ty),
+                        &p.test,
+                        fold,
+                    ),
+                }
             }
             Target::JsonKey { column, key } => {
                 let value = self.attribute(column, key, p.ty);
@@ -230,6 +246,31 @@ impl Compiler<'_> {
             )
             .field(name)
         })
+    }
+
+    /// The value columns `query`'s custom attribute tests would read, where the table has
+    /// them.
+    pub fn wanted_value_columns(&self, query: &Lowered) -> Vec<String> {
+        let mut found = Vec::new();
+        each_predicate(query, &mut |p| {
+            if let Ok(Target::CustomAttribute(json)) = self.target(&p.target) {
+                let column = super::attribute_index::value_column(
+                    self.backend,
+                    json,
+                    custom_name(&p.target),
+                    p.ty,
+                );
+                if let Some(column) = column.filter(|c| !found.contains(c)) {
+                    found.push(column);
+                }
+            }
+        });
+        found
+    }
+
+    fn value_column(&self, json: &'static str, name: &str, ty: FieldType) -> Option<String> {
+        super::attribute_index::value_column(self.backend, json, name, ty)
+            .filter(|column| self.value_columns.contains(column))
     }
 
     /// The typed value of a custom attribute, or NULL when it is missing or of another JSON
@@ -320,6 +361,24 @@ fn any_predicate(query: &Lowered, within: bool, found: &impl Fn(&Predicate) -> b
         }
         Lowered::Within { .. } => within,
         Lowered::Pred(p) => found(p),
+    }
+}
+
+fn each_predicate<'q>(query: &'q Lowered, found: &mut impl FnMut(&'q Predicate)) {
+    match query {
+        Lowered::And(children) | Lowered::Or(children) => {
+            children.iter().for_each(|c| each_predicate(c, found));
+        }
+        Lowered::Within { query, .. } => each_predicate(query, found),
+        Lowered::Pred(p) => found(p),
+    }
+}
+
+/// The attribute name a custom attribute target names.
+fn custom_name(target: &SearchTarget) -> &str {
+    match target {
+        SearchTarget::Custom(name) => name.as_str(),
+        SearchTarget::Field(name) => name,
     }
 }
 

@@ -3,6 +3,7 @@
 //! sea-query and runs one page of it, keyset-paged, with its total count. The same code
 //! serves SQLite and PostgreSQL; values are always bound, never inlined.
 
+mod attribute_index;
 pub(crate) mod bind;
 mod compile;
 mod slices;
@@ -12,7 +13,7 @@ mod tests;
 
 use confab_domain::paging::{CarriedTotal, CursorRequest, KeyPart, Page};
 use confab_domain::record::{Record, Table};
-use confab_domain::search::{FieldType, Lowered, Sort, SortOrder};
+use confab_domain::search::{Lowered, Sort, SortOrder};
 use confab_domain::{DomainError, ErrorCode};
 use sea_query::{
     Alias, Cond, Condition, Expr, Order as SqlOrder, PostgresQueryBuilder, Query, SelectStatement,
@@ -23,6 +24,8 @@ use crate::db::{Reach, Row};
 use crate::scope::{Conn, Scope};
 use crate::{Backend, StoreError};
 use compile::Compiler;
+
+pub use attribute_index::WhenLarge;
 
 /// How a search page finds its rows in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +58,30 @@ impl PagePlan {
 /// many. The two cost the same near 11 matches per page row, whatever the size of the
 /// workspace, since both grow with it (decision 0042).
 const FEW_MATCHES: i64 = 12;
+
+/// Which of the value columns a search `wanted` its table has (PostgreSQL, decision 0053).
+/// The catalog is asked at each search that reads an attribute, so a column another process
+/// added is read at once.
+async fn present_value_columns(
+    conn: &mut crate::Db,
+    schema: &SearchSchema,
+    wanted: Vec<String>,
+) -> Result<Vec<String>, StoreError> {
+    if wanted.is_empty() {
+        return Ok(wanted);
+    }
+    let slots: Vec<String> = (2..wanted.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass($1) \
+         AND attnum > 0 AND NOT attisdropped AND attname::text IN ({})",
+        slots.join(", ")
+    );
+    let mut present = crate::db::query_scalar::<String>(&sql).bind(format!("\"{}\"", schema.table));
+    for column in &wanted {
+        present = present.bind(column.as_str());
+    }
+    present.fetch_all(conn).await
+}
 
 /// The sequences of every row of `matches`, if there are at most [`FEW_MATCHES`] per row of
 /// `page`; `None` if there are more (the look stops at the first one too many).
@@ -380,6 +407,7 @@ pub(crate) fn condition_of(
         backend: backend_of(conn),
         schema,
         workspace,
+        value_columns: &[],
     };
     compiler.condition(query)
 }
@@ -414,116 +442,6 @@ fn fingerprint(sql: &str, values: &sea_query::Values) -> u64 {
         feed(format!("{value:?}").as_bytes());
     }
     hash
-}
-
-impl crate::Store {
-    /// Creates, if missing, the expression index that serves search on the custom attribute
-    /// `name` read as `ty` in `schema`'s table: `(workspace_id, <the compiler's expression>,
-    /// <default order>, <seq>, <covered columns>)`,
-    /// folded for strings as the compiler folds them (decision 0009's index plan). One index
-    /// per attribute name and type serves every workspace. It is physical only: the caller
-    /// runs it after committing the attribute, and search answers the same without it. A
-    /// schema without custom attributes, or a name that cannot be a literal, gets none.
-    pub async fn index_custom_attribute(
-        &self,
-        schema: &SearchSchema,
-        name: &str,
-        ty: FieldType,
-    ) -> Result<(), StoreError> {
-        let Some(column) = schema.fields.iter().find_map(|(_, target)| match target {
-            Target::CustomAttribute(column) => Some(*column),
-            _ => None,
-        }) else {
-            return Ok(());
-        };
-        let column = format!("\"{}\"", compile::attribute_column(self.backend(), column));
-        let Some(value) = compile::attribute_sql(self.backend(), &column, name, ty) else {
-            return Ok(());
-        };
-        let value = if ty == FieldType::String {
-            format!("LOWER({value})")
-        } else {
-            value
-        };
-        let index = format!(
-            "{}_attribute_{:016x}",
-            schema.table,
-            fingerprint(&value, &sea_query::Values(Vec::new()))
-        );
-        // The matches in the default order, with the columns searches combine with an
-        // attribute: a page is a range of the index (a cursor walk never sorts), and a count
-        // of the attribute alone or with those columns never reads the table. The first shape,
-        // `(workspace_id, value)`, made each count read the table and each page sort or walk
-        // the whole order index (decision 0033); it is dropped once this one exists.
-        let mut covered = vec![schema.default_order.column, schema.seq_column];
-        covered.extend(schema.covered_columns);
-        let ordered = format!("{index}_ordered");
-        let create = |concurrently: &str| {
-            format!(
-                "CREATE INDEX {concurrently}IF NOT EXISTS \"{ordered}\" ON \"{}\" \
-                 (workspace_id, ({value}), {})",
-                schema.table,
-                covered.join(", ")
-            )
-        };
-        let drop = |name: &str, concurrently: &str| {
-            format!("DROP INDEX {concurrently}IF EXISTS \"{name}\"")
-        };
-        match self.backend() {
-            Backend::Sqlite => {
-                self.execute_ddl(&create("")).await?;
-                self.execute_ddl(&drop(&index, "")).await?;
-            }
-            // Built `CONCURRENTLY`: a plain build blocks every write to the table, of every
-            // workspace, for as long as it takes (seconds at a million contacts). A
-            // concurrent build that failed leaves an invalid index behind, which `IF NOT
-            // EXISTS` would keep; it is dropped and built again. The catalog is asked first,
-            // so that a start with every index in place sends no statement that only logs
-            // PostgreSQL's "already exists, skipping" notice.
-            Backend::Postgres => {
-                let state = self.index_state(&ordered).await?;
-                if state == IndexState::Invalid {
-                    self.execute_ddl(&drop(&ordered, "CONCURRENTLY ")).await?;
-                }
-                if state != IndexState::Valid {
-                    self.execute_ddl(&create("CONCURRENTLY ")).await?;
-                }
-                if self.index_state(&index).await? != IndexState::Missing {
-                    self.execute_ddl(&drop(&index, "CONCURRENTLY ")).await?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// What PostgreSQL holds under an index name in the current schema.
-    async fn index_state(&self, name: &str) -> Result<IndexState, StoreError> {
-        let mut db = self.connection().await?;
-        let valid = crate::db::query_scalar::<i64>(
-            "SELECT CASE WHEN i.indisvalid THEN 1 ELSE 0 END FROM pg_index i \
-             JOIN pg_class c ON c.oid = i.indexrelid \
-             JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE c.relname = $1 AND n.nspname = current_schema()",
-        )
-        .bind(name)
-        .fetch_optional(&mut db)
-        .await?;
-        Ok(match valid {
-            None => IndexState::Missing,
-            Some(1) => IndexState::Valid,
-            Some(_) => IndexState::Invalid,
-        })
-    }
-}
-
-/// An index name in PostgreSQL's catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IndexState {
-    Missing,
-    Valid,
-    /// Left by a concurrent build that failed: never used by the planner, still kept up by
-    /// writes.
-    Invalid,
 }
 
 impl<C: Conn> Scope<C> {
@@ -594,11 +512,15 @@ impl<C: Conn> Scope<C> {
         read: impl Fn(Row) -> Result<T, StoreError>,
     ) -> Result<Page<T>, StoreError> {
         let (ws, conn) = self.parts();
-        let compiler = Compiler {
+        let mut compiler = Compiler {
             backend: backend_of(conn),
             schema,
             workspace: ws,
+            value_columns: &[],
         };
+        let value_columns =
+            present_value_columns(conn, schema, compiler.wanted_value_columns(query)).await?;
+        compiler.value_columns = &value_columns;
         let per_call = compiler.values_decide_plan(query);
         let matches = compiler.matches(query, base)?;
         let count = count_of(schema, matches.clone());

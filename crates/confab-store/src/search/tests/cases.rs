@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::search::attribute_index::IndexState;
 
 #[tokio::test]
 async fn string_operators_fold_case_and_treat_missing_values_as_not_equal() {
@@ -203,6 +204,100 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
     }
 }
 
+/// On PostgreSQL a declared attribute gets a value column (decision 0053), which rows
+/// written before and after it carry, and which searches then read instead of the JSON.
+#[tokio::test]
+async fn postgres_searches_read_declared_attributes_from_their_value_columns() {
+    let fx = people().await;
+    if fx.store.backend() != Backend::Postgres {
+        return;
+    }
+    for (name, ty) in [
+        ("plan", FieldType::String),
+        ("seats", FieldType::Integer),
+        ("vip", FieldType::Boolean),
+    ] {
+        fx.store
+            .index_custom_attribute(&SCHEMA, name, ty)
+            .await
+            .expect("index an attribute");
+    }
+    let mut db = fx.store.connection().await.expect("a connection");
+    let columns = crate::db::query_scalar::<String>(
+        "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('people') \
+         AND attname LIKE 'custom\\_attributes\\_%\\_value' ORDER BY attname",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("the value columns");
+    assert_eq!(columns.len(), 3, "{columns:?}");
+    let plan = super::super::attribute_index::value_column(
+        Backend::Postgres,
+        "custom_attributes",
+        "plan",
+        FieldType::String,
+    )
+    .expect("a plain name has a column");
+    assert!(columns.contains(&plan), "{columns:?}");
+
+    // Written after the column was added: a new row, and a row whose attributes changed.
+    insert(
+        &fx.store,
+        (
+            "p7",
+            "w1",
+            None,
+            None,
+            None,
+            None,
+            0,
+            1_577_900_000,
+            None,
+            Some(r#"{"plan":"Pro"}"#),
+        ),
+    )
+    .await;
+    fx.store
+        .execute_ddl(
+            r#"UPDATE people SET custom_attributes = '{"plan":"PRO","seats":9}' WHERE id = 'p2'"#,
+        )
+        .await
+        .expect("update a row");
+    check(
+        &fx.store,
+        vec![
+            (
+                f("custom_attributes.plan", "=", json!("pro")),
+                &["p2", "p3", "p7", "p1"],
+            ),
+            (
+                f("custom_attributes.plan", "^", json!("PR")),
+                &["p2", "p3", "p7", "p1"],
+            ),
+            (f("custom_attributes.seats", ">", json!(6)), &["p2"]),
+            (f("custom_attributes.vip", "=", json!(false)), &["p3"]),
+            (f("custom_attributes.plan", "!=", json!("pro")), &["p5"]),
+        ],
+    )
+    .await;
+
+    // A column that no longer follows its JSON shows which of the two a search reads.
+    for detach in [
+        format!("ALTER TABLE people ALTER COLUMN \"{plan}\" DROP EXPRESSION"),
+        format!("UPDATE people SET \"{plan}\" = 'column' WHERE id = 'p1'"),
+    ] {
+        fx.store
+            .execute_ddl(&detach)
+            .await
+            .expect("detach the column");
+    }
+    check(
+        &fx.store,
+        vec![(f("custom_attributes.plan", "=", json!("COLUMN")), &["p1"])],
+    )
+    .await;
+}
+
 /// On PostgreSQL attribute indexes are built `CONCURRENTLY`, and such a build that failed
 /// leaves an invalid index of the same name. Indexing the attribute again must replace it,
 /// where `IF NOT EXISTS` alone would keep the invalid one forever.
@@ -220,7 +315,7 @@ async fn an_invalid_attribute_index_is_built_again() {
     let ordered: String = crate::db::query_scalar::<String>(
         "SELECT c.relname::text FROM pg_class c \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE c.relname LIKE 'people_attribute_%_ordered' AND n.nspname = current_schema()",
+         WHERE c.relname LIKE 'people_attribute_%_plain' AND n.nspname = current_schema()",
     )
     .fetch_one(&mut db)
     .await
@@ -509,6 +604,7 @@ fn only_queries_whose_values_decide_the_plan_are_planned_per_call() {
         backend: Backend::Postgres,
         schema: &SCHEMA,
         workspace: "ws",
+        value_columns: &[],
     };
     let decides = |query: Value| compiler.values_decide_plan(&lowered(&query));
     assert!(!decides(
@@ -545,6 +641,7 @@ fn only_queries_naming_unique_values_in_every_branch_name_their_rows() {
         backend: Backend::Sqlite,
         schema: &NAMED,
         workspace: "ws",
+        value_columns: &[],
     };
     let names = |query: Value| compiler.names_its_rows(&lowered(&query));
     assert!(names(

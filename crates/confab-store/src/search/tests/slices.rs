@@ -65,6 +65,7 @@ fn sqlite() -> Compiler<'static> {
         backend: Backend::Sqlite,
         schema: &SCHEMA,
         workspace: "w1",
+        value_columns: &[],
     }
 }
 
