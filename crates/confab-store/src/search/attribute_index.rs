@@ -125,17 +125,20 @@ impl crate::Store {
         // the whole order index (decision 0033); it is dropped once this one exists.
         let mut covered = vec![schema.default_order.column, schema.seq_column];
         covered.extend(schema.covered_columns);
-        let covered = covered.join(", ");
-        let create = |index: &str, value: &str, concurrently: &str| {
+        // `leading` are the columns after the value, then come the covered ones not among them.
+        let create = |index: &str, leading: &[&str], concurrently: &str| {
+            let rest = covered.iter().filter(|c| !leading[1..].contains(c));
+            let columns: Vec<&str> = leading.iter().chain(rest).copied().collect();
             format!(
                 "CREATE INDEX {concurrently}IF NOT EXISTS \"{index}\" ON \"{}\" \
-                 (workspace_id, {value}, {covered})",
-                schema.table
+                 (workspace_id, {})",
+                schema.table,
+                columns.join(", ")
             )
         };
         let ordered = format!("{index}_ordered");
         if self.backend() == Backend::Sqlite {
-            self.execute_ddl(&create(&ordered, &format!("({value})"), ""))
+            self.execute_ddl(&create(&ordered, &[&format!("({value})")], ""))
                 .await?;
             return self
                 .execute_ddl(&format!("DROP INDEX IF EXISTS \"{index}\""))
@@ -149,12 +152,19 @@ impl crate::Store {
         match columns.into_iter().flatten().next() {
             Some(column) => {
                 let plain = format!("{index}_plain");
-                let sql = create(&plain, &format!("\"{column}\""), "CONCURRENTLY ");
+                let column = format!("\"{column}\"");
+                let sql = create(&plain, &[&column], "CONCURRENTLY ");
                 self.build_concurrently(&plain, &sql).await?;
                 self.drop_concurrently(&ordered).await?;
+                // The same entries led by another range column (`Compiler::count_parts`).
+                for range in schema.attribute_range_columns {
+                    let by_range = format!("{index}_by_{range}");
+                    let sql = create(&by_range, &[&column, range], "CONCURRENTLY ");
+                    self.build_concurrently(&by_range, &sql).await?;
+                }
             }
             None => {
-                let sql = create(&ordered, &format!("({value})"), "CONCURRENTLY ");
+                let sql = create(&ordered, &[&format!("({value})")], "CONCURRENTLY ");
                 self.build_concurrently(&ordered, &sql).await?;
             }
         }

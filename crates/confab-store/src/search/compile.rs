@@ -121,6 +121,75 @@ impl Compiler<'_> {
         by
     }
 
+    /// A count PostgreSQL answers faster as the sum of two disjoint counts (decision 0053):
+    /// `A AND (B OR C…)`, where A holds an `=` or `IN` on an attribute read from its value
+    /// column and B tests the default order column, becomes `A AND B` plus
+    /// `A AND NOT B AND (C…)`. Each part is then a range of one of the attribute's indexes
+    /// (the second led by a [`attribute_range_columns`](super::SearchSchema::attribute_range_columns)
+    /// column), read from the index alone; the `OR` made PostgreSQL read every entry of the
+    /// attribute's value. The order column is never NULL, so `NOT B` holds exactly where B
+    /// does not, and no row is counted twice.
+    pub fn count_parts(
+        &self,
+        query: &Lowered,
+        base: &BaseFilter,
+    ) -> Result<Option<[Condition; 2]>, DomainError> {
+        let Lowered::And(conjuncts) = query else {
+            return Ok(None);
+        };
+        if self.schema.attribute_range_columns.is_empty()
+            || !conjuncts.iter().any(|c| self.is_value_range(c))
+        {
+            return Ok(None);
+        }
+        let split = conjuncts.iter().enumerate().find_map(|(at, c)| match c {
+            Lowered::Or(branches) => branches
+                .iter()
+                .position(|b| self.tests_order(b))
+                .map(|by_order| (at, branches, by_order)),
+            _ => None,
+        });
+        let Some((at, branches, by_order)) = split else {
+            return Ok(None);
+        };
+        let mut rest = conjuncts.clone();
+        rest.remove(at);
+        let order_test = &branches[by_order];
+        let mut others = branches.clone();
+        others.remove(by_order);
+        let mut first = rest.clone();
+        first.push(order_test.clone());
+        let mut second = rest;
+        second.push(Lowered::Or(others));
+        Ok(Some([
+            self.matches(&Lowered::And(first), base)?,
+            self.matches(&Lowered::And(second), base)?
+                .add(self.condition(order_test)?.not()),
+        ]))
+    }
+
+    /// Whether `query` is an `=` or `IN` on an attribute read from its value column.
+    fn is_value_range(&self, query: &Lowered) -> bool {
+        let Lowered::Pred(p) = query else {
+            return false;
+        };
+        let Ok(Target::CustomAttribute(json)) = self.target(&p.target) else {
+            return false;
+        };
+        matches!(p.test, Test::Eq(_) | Test::In(_))
+            && self
+                .value_column(json, custom_name(&p.target), p.ty)
+                .is_some()
+    }
+
+    /// Whether `query` is a test of the default order column.
+    fn tests_order(&self, query: &Lowered) -> bool {
+        let Lowered::Pred(p) = query else {
+            return false;
+        };
+        matches!(self.target(&p.target), Ok(Target::Column(c)) if c == self.schema.default_order.column)
+    }
+
     /// Whether `query` tests a text pattern (`~`, `!~`, `^`, `$`) outside a segment.
     pub fn has_text_pattern(&self, query: &Lowered) -> bool {
         any_predicate(query, false, &|p| is_text_pattern(&p.test))

@@ -75,6 +75,7 @@ pub const COMPANIES_SEARCH: Searchable = Searchable {
         attribute_indexes: true,
         pattern_index_columns: &[],
         folded_copies: &[],
+        attribute_range_columns: &[],
     },
     model: DataModel::Company,
     default_per_page: 50,

@@ -217,6 +217,7 @@ pub const CONTACTS_SEARCH: Searchable = Searchable {
         attribute_indexes: true,
         pattern_index_columns: &["name"],
         folded_copies: &[("name", "name_folded"), ("email", "email_folded")],
+        attribute_range_columns: &["last_seen_at"],
     },
     model: DataModel::Contact,
     default_per_page: 50,

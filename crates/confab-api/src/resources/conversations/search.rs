@@ -131,6 +131,7 @@ pub const CONVERSATIONS_SEARCH: Searchable = Searchable {
         attribute_indexes: true,
         pattern_index_columns: &[],
         folded_copies: &[],
+        attribute_range_columns: &[],
     },
     model: DataModel::Conversation,
     default_per_page: 20,

@@ -128,6 +128,7 @@ pub const TICKETS_SEARCH: Searchable = Searchable {
         attribute_indexes: false,
         pattern_index_columns: &[],
         folded_copies: &[],
+        attribute_range_columns: &[],
     },
     // Unused: ticket attributes come from the ticket types, not from data attributes.
     model: DataModel::Conversation,

@@ -672,3 +672,104 @@ fn only_queries_naming_unique_values_in_every_branch_name_their_rows() {
         {"field": "owner_id", "operator": "=", "value": 1},
     ]})));
 }
+
+/// `A AND (<order test> OR B)` on an attribute with a value column is counted on
+/// PostgreSQL as two disjoint counts (decision 0053): a row in both branches counts once,
+/// a row whose other branch is NULL still counts through the order test, and the total
+/// is the one an unsplit count gives.
+#[tokio::test]
+async fn an_or_beside_an_attribute_counts_each_match_once() {
+    let fx = people().await;
+    fx.store
+        .index_custom_attribute(&SCHEMA, "plan", FieldType::String)
+        .await
+        .expect("index an attribute");
+    let pro = Some(r#"{"plan":"pro"}"#);
+    for row in [
+        // Both branches: a later day, and owner 1.
+        (
+            "p8",
+            "w1",
+            None,
+            None,
+            Some(1),
+            None,
+            0,
+            1_578_100_000,
+            None,
+            pro,
+        ),
+        // The later day only: no owner.
+        (
+            "p9",
+            "w1",
+            None,
+            None,
+            None,
+            None,
+            0,
+            1_578_090_000,
+            None,
+            pro,
+        ),
+        // Neither.
+        (
+            "p10",
+            "w1",
+            None,
+            None,
+            Some(9),
+            None,
+            0,
+            1_577_880_000,
+            None,
+            pro,
+        ),
+    ] {
+        insert(&fx.store, row).await;
+    }
+    let query = json!({"operator": "AND", "value": [
+        f("custom_attributes.plan", "=", json!("pro")),
+        {"operator": "OR", "value": [
+            f("created_at", ">", json!(1_577_869_200)),
+            f("owner_id", "<", json!(5)),
+        ]},
+    ]});
+    let request = CursorRequest {
+        per_page: 1,
+        after: None,
+    };
+    let first = page(&fx.store, &query, &request, SCHEMA.default_order).await;
+    assert_eq!(first.items, ["p8"]);
+    assert_eq!(first.total_count, 3);
+    assert_eq!(ids(&fx.store, query).await, ["p8", "p9", "p1"]);
+
+    let value_columns = [super::super::attribute_index::value_column(
+        Backend::Postgres,
+        "custom_attributes",
+        "plan",
+        FieldType::String,
+    )
+    .expect("a plain name has a column")];
+    let compiler = |value_columns| compile::Compiler {
+        backend: Backend::Postgres,
+        schema: &SCHEMA,
+        workspace: "w1",
+        value_columns,
+    };
+    let base = BaseFilter::IsNull("merged_at");
+    let lowered = lowered(&json!({"operator": "AND", "value": [
+        f("custom_attributes.plan", "=", json!("pro")),
+        {"operator": "OR", "value": [
+            f("created_at", ">", json!(1_577_869_200)),
+            f("owner_id", "<", json!(5)),
+        ]},
+    ]}));
+    let split =
+        |c: compile::Compiler<'_>| c.count_parts(&lowered, &base).expect("compiles").is_some();
+    assert!(split(compiler(&value_columns)));
+    assert!(
+        !split(compiler(&[])),
+        "without the value column there is no range to split"
+    );
+}

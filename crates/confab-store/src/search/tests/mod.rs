@@ -54,6 +54,7 @@ const SCHEMA: SearchSchema = SearchSchema {
     attribute_indexes: true,
     pattern_index_columns: &["name"],
     folded_copies: &[],
+    attribute_range_columns: &["owner_id"],
 };
 
 fn custom(name: &str) -> Option<FieldType> {
