@@ -138,7 +138,7 @@ impl Compiler<'_> {
             return Ok(None);
         };
         if self.schema.attribute_range_columns.is_empty()
-            || !conjuncts.iter().any(|c| self.is_value_range(c))
+            || !conjuncts.iter().any(|c| self.finds_by_value_column(c))
         {
             return Ok(None);
         }
@@ -169,7 +169,7 @@ impl Compiler<'_> {
     }
 
     /// Whether `query` is an `=` or `IN` on an attribute read from its value column.
-    fn is_value_range(&self, query: &Lowered) -> bool {
+    fn finds_by_value_column(&self, query: &Lowered) -> bool {
         let Lowered::Pred(p) = query else {
             return false;
         };

@@ -204,6 +204,9 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
     }
 }
 
+/// An attribute name with a quote that SQL literals escape, and JSON path syntax.
+const QUOTED: &str = "it's $.x ? (@ == 1)";
+
 /// On PostgreSQL a declared attribute gets a value column (decision 0053), which rows
 /// written before and after it carry, and which searches then read instead of the JSON.
 #[tokio::test]
@@ -216,6 +219,8 @@ async fn postgres_searches_read_declared_attributes_from_their_value_columns() {
         ("plan", FieldType::String),
         ("seats", FieldType::Integer),
         ("vip", FieldType::Boolean),
+        ("rating", FieldType::Float),
+        (QUOTED, FieldType::String),
     ] {
         fx.store
             .index_custom_attribute(&SCHEMA, name, ty)
@@ -230,7 +235,7 @@ async fn postgres_searches_read_declared_attributes_from_their_value_columns() {
     .fetch_all(&mut db)
     .await
     .expect("the value columns");
-    assert_eq!(columns.len(), 3, "{columns:?}");
+    assert_eq!(columns.len(), 5, "{columns:?}");
     let plan = super::super::attribute_index::value_column(
         Backend::Postgres,
         "custom_attributes",
@@ -240,26 +245,37 @@ async fn postgres_searches_read_declared_attributes_from_their_value_columns() {
     .expect("a plain name has a column");
     assert!(columns.contains(&plan), "{columns:?}");
 
-    // Written after the column was added: a new row, and a row whose attributes changed.
-    insert(
-        &fx.store,
+    // Written after the column was added: new rows, and a row whose attributes changed.
+    // Values inside arrays are of no attribute's type, as in the compiler's expression.
+    for (id, created_at, custom) in [
+        ("p7", 1_577_900_000, r#"{"plan":"Pro"}"#),
         (
-            "p7",
-            "w1",
-            None,
-            None,
-            None,
-            None,
-            0,
-            1_577_900_000,
-            None,
-            Some(r#"{"plan":"Pro"}"#),
+            "p11",
+            1_577_950_000,
+            r#"{"plan":["pro"],"seats":[9],"vip":[false]}"#,
         ),
-    )
-    .await;
+    ] {
+        insert(
+            &fx.store,
+            (
+                id,
+                "w1",
+                None,
+                None,
+                None,
+                None,
+                0,
+                created_at,
+                None,
+                Some(custom),
+            ),
+        )
+        .await;
+    }
+    // A name with a quote, and JSON path syntax, which the column's path must hold as a key.
     fx.store
         .execute_ddl(
-            r#"UPDATE people SET custom_attributes = '{"plan":"PRO","seats":9}' WHERE id = 'p2'"#,
+            r#"UPDATE people SET custom_attributes = '{"plan":"PRO","seats":9,"it''s $.x ? (@ == 1)":"Yes"}' WHERE id = 'p2'"#,
         )
         .await
         .expect("update a row");
@@ -276,7 +292,16 @@ async fn postgres_searches_read_declared_attributes_from_their_value_columns() {
             ),
             (f("custom_attributes.seats", ">", json!(6)), &["p2"]),
             (f("custom_attributes.vip", "=", json!(false)), &["p3"]),
-            (f("custom_attributes.plan", "!=", json!("pro")), &["p5"]),
+            (f("custom_attributes.rating", ">", json!(2.5)), &["p1"]),
+            (f("custom_attributes.rating", "<", json!(5)), &["p1"]),
+            (
+                f("custom_attributes.plan", "!=", json!("pro")),
+                &["p5", "p11"],
+            ),
+            (
+                f(&format!("custom_attributes.{QUOTED}"), "=", json!("yes")),
+                &["p2"],
+            ),
         ],
     )
     .await;
