@@ -262,7 +262,7 @@ impl crate::Store {
     }
 
     /// The value columns `table` has (PostgreSQL).
-    async fn value_columns_of(&self, table: &str) -> Result<Vec<String>, StoreError> {
+    pub(super) async fn value_columns_of(&self, table: &str) -> Result<Vec<String>, StoreError> {
         let mut db = self.connection().await?;
         crate::db::query_scalar::<String>(
             "SELECT attname::text FROM pg_attribute \

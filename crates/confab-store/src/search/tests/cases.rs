@@ -204,6 +204,12 @@ async fn attribute_indexes_serve_the_compiled_expression_and_change_no_answer() 
     }
 }
 
+/// The value column PostgreSQL keeps of the people's custom attribute `name`.
+fn value_column(name: &str, ty: FieldType) -> String {
+    super::super::attribute_index::value_column(Backend::Postgres, "custom_attributes", name, ty)
+        .expect("a name without control characters has a column")
+}
+
 /// An attribute name with a quote that SQL literals escape, and JSON path syntax.
 const QUOTED: &str = "it's $.x ? (@ == 1)";
 
@@ -227,22 +233,13 @@ async fn postgres_searches_read_declared_attributes_from_their_value_columns() {
             .await
             .expect("index an attribute");
     }
-    let mut db = fx.store.connection().await.expect("a connection");
-    let columns = crate::db::query_scalar::<String>(
-        "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('people') \
-         AND attname LIKE 'custom\\_attributes\\_%\\_value' ORDER BY attname",
-    )
-    .fetch_all(&mut db)
-    .await
-    .expect("the value columns");
+    let columns = fx
+        .store
+        .value_columns_of("people")
+        .await
+        .expect("the value columns");
     assert_eq!(columns.len(), 5, "{columns:?}");
-    let plan = super::super::attribute_index::value_column(
-        Backend::Postgres,
-        "custom_attributes",
-        "plan",
-        FieldType::String,
-    )
-    .expect("a plain name has a column");
+    let plan = value_column("plan", FieldType::String);
     assert!(columns.contains(&plan), "{columns:?}");
 
     // Written after the column was added: new rows, and a row whose attributes changed.
@@ -769,13 +766,7 @@ async fn an_or_beside_an_attribute_counts_each_match_once() {
     assert_eq!(first.total_count, 3);
     assert_eq!(ids(&fx.store, query).await, ["p8", "p9", "p1"]);
 
-    let value_columns = [super::super::attribute_index::value_column(
-        Backend::Postgres,
-        "custom_attributes",
-        "plan",
-        FieldType::String,
-    )
-    .expect("a plain name has a column")];
+    let value_columns = [value_column("plan", FieldType::String)];
     let compiler = |value_columns| compile::Compiler {
         backend: Backend::Postgres,
         schema: &SCHEMA,
