@@ -80,6 +80,22 @@ pub(super) fn value_column(
     Some(format!("{json}_{hash:016x}_value"))
 }
 
+/// The value columns `table` has (PostgreSQL). Searches ask at each search that reads an
+/// attribute, so a column another process added is read at once.
+pub(super) async fn value_columns_of(
+    conn: &mut crate::Db,
+    table: &str,
+) -> Result<Vec<String>, StoreError> {
+    crate::db::query_scalar::<String>(
+        "SELECT attname::text FROM pg_attribute \
+         WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped \
+         AND attname LIKE '%\\_value'",
+    )
+    .bind(format!("\"{table}\""))
+    .fetch_all(conn)
+    .await
+}
+
 /// A value column's type and its generated expression: the value the compiler's
 /// expression for `ty` gives (`compile::attribute_sql`: NULL where the attribute is missing
 /// or of another JSON type), folded for strings. It is written differently, so that a row's
@@ -263,15 +279,7 @@ impl crate::Store {
 
     /// The value columns `table` has (PostgreSQL).
     pub(super) async fn value_columns_of(&self, table: &str) -> Result<Vec<String>, StoreError> {
-        let mut db = self.connection().await?;
-        crate::db::query_scalar::<String>(
-            "SELECT attname::text FROM pg_attribute \
-             WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped \
-             AND attname LIKE '%\\_value'",
-        )
-        .bind(format!("\"{table}\""))
-        .fetch_all(&mut db)
-        .await
+        value_columns_of(&mut self.connection().await?, table).await
     }
 
     /// Builds an index `CONCURRENTLY` (PostgreSQL): a plain build blocks every write to the

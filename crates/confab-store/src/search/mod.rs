@@ -59,30 +59,6 @@ impl PagePlan {
 /// workspace, since both grow with it (decision 0042).
 const FEW_MATCHES: i64 = 12;
 
-/// Which of the value columns a search `wanted` its table has (PostgreSQL, decision 0053).
-/// The catalog is asked at each search that reads an attribute, so a column another process
-/// added is read at once.
-async fn present_value_columns(
-    conn: &mut crate::Db,
-    schema: &SearchSchema,
-    wanted: Vec<String>,
-) -> Result<Vec<String>, StoreError> {
-    if wanted.is_empty() {
-        return Ok(wanted);
-    }
-    let slots: Vec<String> = (2..wanted.len() + 2).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass($1) \
-         AND attnum > 0 AND NOT attisdropped AND attname::text IN ({})",
-        slots.join(", ")
-    );
-    let mut present = crate::db::query_scalar::<String>(&sql).bind(format!("\"{}\"", schema.table));
-    for column in &wanted {
-        present = present.bind(column.as_str());
-    }
-    present.fetch_all(conn).await
-}
-
 /// The sequences of every row of `matches`, if there are at most [`FEW_MATCHES`] per row of
 /// `page`; `None` if there are more (the look stops at the first one too many).
 async fn few_matches(
@@ -537,8 +513,15 @@ impl<C: Conn> Scope<C> {
             workspace: ws,
             value_columns: &[],
         };
-        let value_columns =
-            present_value_columns(conn, schema, compiler.wanted_value_columns(query)).await?;
+        // The value columns the query would read that the table has (decision 0053).
+        let wanted = compiler.wanted_value_columns(query);
+        let value_columns = if wanted.is_empty() {
+            wanted
+        } else {
+            let mut present = attribute_index::value_columns_of(conn, schema.table).await?;
+            present.retain(|column| wanted.contains(column));
+            present
+        };
         compiler.value_columns = &value_columns;
         let per_call = compiler.values_decide_plan(query);
         let matches = compiler.matches(query, base)?;
