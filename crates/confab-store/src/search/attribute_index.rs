@@ -155,10 +155,10 @@ impl crate::Store {
         // the whole order index (decision 0033); it is dropped once this one exists.
         let mut covered = vec![schema.default_order.column, schema.seq_column];
         covered.extend(schema.covered_columns);
-        // `leading` are the columns after the value, then come the covered ones not among them.
-        let create = |index: &str, leading: &[&str], concurrently: &str| {
-            let rest = covered.iter().filter(|c| !leading[1..].contains(c));
-            let columns: Vec<&str> = leading.iter().chain(rest).copied().collect();
+        // The value, then `first` (if any), then the covered columns not already there.
+        let create = |index: &str, value: &str, first: Option<&str>, concurrently: &str| {
+            let rest = covered.iter().copied().filter(|c| Some(*c) != first);
+            let columns: Vec<&str> = std::iter::once(value).chain(first).chain(rest).collect();
             format!(
                 "CREATE INDEX {concurrently}IF NOT EXISTS \"{index}\" ON \"{}\" \
                  (workspace_id, {})",
@@ -168,7 +168,7 @@ impl crate::Store {
         };
         let ordered = format!("{index}_ordered");
         if self.backend() == Backend::Sqlite {
-            self.execute_ddl(&create(&ordered, &[&format!("({value})")], ""))
+            self.execute_ddl(&create(&ordered, &format!("({value})"), None, ""))
                 .await?;
             return self
                 .execute_ddl(&format!("DROP INDEX IF EXISTS \"{index}\""))
@@ -183,18 +183,18 @@ impl crate::Store {
             Some(column) => {
                 let plain = format!("{index}_plain");
                 let column = format!("\"{column}\"");
-                let sql = create(&plain, &[&column], "CONCURRENTLY ");
+                let sql = create(&plain, &column, None, "CONCURRENTLY ");
                 self.build_concurrently(&plain, &sql).await?;
                 self.drop_concurrently(&ordered).await?;
                 // The same entries led by another range column (`Compiler::count_parts`).
                 for range in schema.attribute_range_columns {
                     let by_range = format!("{index}_by_{range}");
-                    let sql = create(&by_range, &[&column, range], "CONCURRENTLY ");
+                    let sql = create(&by_range, &column, Some(range), "CONCURRENTLY ");
                     self.build_concurrently(&by_range, &sql).await?;
                 }
             }
             None => {
-                let sql = create(&ordered, &[&format!("({value})")], "CONCURRENTLY ");
+                let sql = create(&ordered, &format!("({value})"), None, "CONCURRENTLY ");
                 self.build_concurrently(&ordered, &sql).await?;
             }
         }
@@ -231,7 +231,7 @@ impl crate::Store {
             None => vec![None; attributes.len()],
         };
         if wanted.iter().all(Option::is_none) {
-            return Ok(wanted.into_iter().map(|_| None).collect());
+            return Ok(vec![None; attributes.len()]);
         }
         let mut present = self.value_columns_of(schema.table).await?;
         let mut missing: Vec<&(String, String)> = wanted
